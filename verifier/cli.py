@@ -1,0 +1,83 @@
+"""``skillpass verify``: exit 0 verified, 1 not verified, 2 unusable input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from dataintegrity import bundled_loader
+from dataintegrity.datetimes import parse_date_time_stamp
+from dataintegrity.errors import VCError
+from dataintegrity.jsonio import MAX_INPUT_BYTES, parse_untrusted_json
+
+from .pipeline import VerificationResult, Verifier
+from .report import format_result
+
+EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UnusableInput(click.ClickException):
+    exit_code = EXIT_UNUSABLE
+
+
+@click.command("verify")
+@click.argument("source", metavar="FILE|-")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option("--now", "now_text", metavar="ISO", help="Check validity at this time instead of now.")
+@click.option("--challenge", help="The challenge a presentation's proof must carry.")
+@click.option("--domain", help="The domain a presentation's proof must carry.")
+def verify_command(source: str, as_json: bool, now_text: str | None, challenge: str | None, domain: str | None) -> None:
+    """Verify a credential or presentation (a JSON file, or - for standard input)."""
+    document = _read_document(source)
+    now = _parse_now(now_text)
+    verifier = Verifier(loader=bundled_loader())
+    if _is_presentation(document):
+        result = verifier.verify_presentation(document, now=now, challenge=challenge, domain=domain)
+    else:
+        result = verifier.verify_credential(document, now=now)
+    _print(result, source, as_json)
+    sys.exit(EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED)
+
+
+def _read_document(source: str) -> object:
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise UnusableInput(f"cannot read {source}: {error.strerror}") from None
+    try:
+        return parse_untrusted_json(data)
+    except VCError as error:
+        if len(data) > MAX_INPUT_BYTES:
+            raise UnusableInput(f"{source} is larger than the {MAX_INPUT_BYTES // 1024 // 1024} MB limit") from None
+        raise UnusableInput(f"{source}: {error.detail}") from None
+
+
+def _parse_now(now_text: str | None) -> datetime:
+    if now_text is None:
+        return datetime.now(timezone.utc)
+    try:
+        return parse_date_time_stamp(now_text, property="--now")
+    except VCError as error:
+        raise click.BadParameter(error.detail, param_hint="--now") from None
+
+
+def _is_presentation(document: object) -> bool:
+    if not isinstance(document, dict):
+        return False
+    types = document.get("type")
+    return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def _print(result: VerificationResult, source: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_result(result, source))

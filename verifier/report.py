@@ -1,0 +1,19 @@
+"""Plain-text rendering of a verification result for the terminal."""
+
+from __future__ import annotations
+
+from .pipeline import VerificationResult
+
+
+def format_result(result: VerificationResult, source: str, indent: str = "") -> str:
+    """A short report: the verdict first, then each check with its reasons."""
+    verdict = "VERIFIED" if result.verified else "NOT VERIFIED"
+    lines = [f"{indent}{verdict}: {source} ({result.kind})"]
+    for check in result.checks:
+        lines.append(f"{indent}  {'ok  ' if check.ok else 'FAIL'} {check.name}")
+        lines.extend(f"{indent}       {problem.title}: {problem.detail}" for problem in check.problems)
+    if result.verification_method:
+        lines.append(f"{indent}  signed by {result.verification_method}")
+    for index, credential in enumerate(result.credentials, 1):
+        lines.append(format_result(credential, f"credential {index}", indent + "  "))
+    return "\n".join(lines)
