@@ -1,0 +1,89 @@
+"""RFC 8785 JSON Canonicalization Scheme, against the RFC's own examples."""
+
+import json
+import struct
+
+import pytest
+
+from dataintegrity.errors import MalformedCredential
+from dataintegrity.jcs import canonicalize_jcs
+
+# RFC 8785 Appendix B: IEEE 754 bit patterns and their canonical text.
+NUMBERS = [
+    ("0000000000000000", "0"),
+    ("8000000000000000", "0"),
+    ("0000000000000001", "5e-324"),
+    ("8000000000000001", "-5e-324"),
+    ("7fefffffffffffff", "1.7976931348623157e+308"),
+    ("ffefffffffffffff", "-1.7976931348623157e+308"),
+    ("4340000000000000", "9007199254740992"),
+    ("c340000000000000", "-9007199254740992"),
+    ("4430000000000000", "295147905179352830000"),
+    ("44b52d02c7e14af5", "9.999999999999997e+22"),
+    ("44b52d02c7e14af6", "1e+23"),
+    ("44b52d02c7e14af7", "1.0000000000000001e+23"),
+    ("444b1ae4d6e2ef4e", "999999999999999700000"),
+    ("444b1ae4d6e2ef4f", "999999999999999900000"),
+    ("444b1ae4d6e2ef50", "1e+21"),
+    ("3eb0c6f7a0b5ed8c", "9.999999999999997e-7"),
+    ("3eb0c6f7a0b5ed8d", "0.000001"),
+    ("41b3de4355555553", "333333333.3333332"),
+    ("41b3de4355555554", "333333333.33333325"),
+    ("41b3de4355555555", "333333333.3333333"),
+    ("41b3de4355555556", "333333333.3333334"),
+    ("41b3de4355555557", "333333333.33333343"),
+    ("becbf647612f3696", "-0.0000033333333333333333"),
+    ("43143ff3c1cb0959", "1424953923781206.2"),
+]
+
+
+@pytest.mark.parametrize("bits, expected", NUMBERS)
+def test_number_serialization(bits, expected):
+    value = struct.unpack(">d", bytes.fromhex(bits))[0]
+    assert canonicalize_jcs(value) == expected.encode()
+
+
+@pytest.mark.parametrize("bits", ["7fffffffffffffff", "7ff0000000000000", "fff0000000000000"])
+def test_nan_and_infinity_are_refused(bits):
+    with pytest.raises(MalformedCredential, match="NaN and Infinity"):
+        canonicalize_jcs(struct.unpack(">d", bytes.fromhex(bits))[0])
+
+
+def test_rfc_example():
+    # RFC 8785 §3.2.2 and §3.2.4.
+    source = r'''{
+      "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+      "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+      "literals": [null, true, false]
+    }'''
+    expected = (
+        '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
+        '"string":"\u20ac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+    )
+    assert canonicalize_jcs(json.loads(source)) == expected.encode("utf-8")
+
+
+def test_rfc_sorting_example():
+    # RFC 8785 §3.2.3: keys sorted by UTF-16 code units.
+    value = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
+    keys = list(json.loads(canonicalize_jcs(value)))
+    assert keys == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+
+
+def test_integers_beyond_double_precision_round_like_ecmascript():
+    assert canonicalize_jcs(2**53 + 1) == b"9007199254740992"
+    assert canonicalize_jcs(-(10**21)) == b"-1e+21"
+
+
+@pytest.mark.parametrize("value", [{1: "a"}, object(), {"a": {1, 2}}, "\ud800"])
+def test_non_json_values_are_refused(value):
+    with pytest.raises(MalformedCredential):
+        canonicalize_jcs(value)
