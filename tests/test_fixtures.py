@@ -1,0 +1,60 @@
+"""The reference stack's fixtures (shared/interop): our verifier's verdict on each."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataintegrity import errors
+from verifier import Verifier
+
+from .conftest import FIXTURES, NOW, read_json
+
+INDEX = read_json(FIXTURES / "index.json")["fixtures"]
+# did:web resolution and status lists arrive with the full verifier pipeline.
+OFFLINE = [entry for entry in INDEX if "didweb" not in entry["file"]]
+
+# Why each rejected fixture must be rejected: the check that fails and its problem type.
+EXPECTED_FAILURE = {
+    "neg-eddsa-subject-changed.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-ecdsa-subject-changed.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-jcs-subject-changed.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-eddsa-proofvalue-bitflip.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-eddsa-vm-swapped.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-eddsa-signed-by-other-key.json": ("key", errors.INVALID_VERIFICATION_METHOD),
+    "neg-eddsa-created-changed.json": ("proof", errors.PROOF_VERIFICATION_ERROR),
+    "neg-eddsa-context-reordered.json": ("structure", errors.INVALID_CONTEXT_ORDER),
+    "neg-eddsa-dropped-member-injected.json": ("proof", errors.UNDEFINED_TERM),
+    "neg-eddsa-expired.json": ("validity", errors.EXPIRED),
+}
+
+
+def verify(document, loader):
+    verifier = Verifier(loader=loader)
+    if "VerifiablePresentation" in document["type"]:
+        return verifier.verify_presentation(document, now=NOW)
+    return verifier.verify_credential(document, now=NOW)
+
+
+def test_every_offline_fixture_is_covered():
+    assert len(OFFLINE) == 14
+    rejected = {entry["file"] for entry in OFFLINE if entry["expected"] == "reject"}
+    assert rejected == set(EXPECTED_FAILURE)
+
+
+@pytest.mark.parametrize("entry", OFFLINE, ids=lambda entry: entry["file"])
+def test_fixture_verdict(entry, loader):
+    result = verify(read_json(FIXTURES / entry["file"]), loader)
+    if entry["expected"] == "accept":
+        assert result.verified, result.problems
+        return
+    assert not result.verified
+    check_name, problem_type = EXPECTED_FAILURE[entry["file"]]
+    failed = {check.name: [problem.type for problem in check.problems] for check in result.checks if not check.ok}
+    assert problem_type in failed[check_name], failed
+
+
+def test_unsigned_presentation_reports_its_credential(loader):
+    result = verify(read_json(FIXTURES / "vp-unsigned-with-eddsa-vc.json"), loader)
+    assert result.kind == "presentation"
+    assert [credential.verified for credential in result.credentials] == [True]
+    assert [check.name for check in result.checks] == ["structure", "credentials"]
