@@ -15,11 +15,15 @@ def canonicalize_jcs(value: object) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value.
 
     :raises MalformedCredential: for values JSON cannot carry (NaN, Infinity,
-        non-string keys, objects other than dict/list/str/int/float/bool/None).
+        non-string keys, lone surrogates, objects other than
+        dict/list/str/int/float/bool/None).
     """
     parts: list[str] = []
     _serialize(value, parts)
-    return "".join(parts).encode("utf-8")
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedCredential("a string holds a lone UTF-16 surrogate, which UTF-8 cannot carry") from None
 
 
 def _serialize(value: object, out: list[str]) -> None:

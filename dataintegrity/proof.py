@@ -179,7 +179,7 @@ class _Verification:
         method = self.resolve_key(proof["verificationMethod"], proof["proofPurpose"])
         if method.algorithm not in suite.required_algorithms:
             raise InvalidVerificationMethod(
-                f"{method.id} is an {method.algorithm} key; {suite.name} needs "
+                f"{method.id} is a key of type {method.algorithm}; {suite.name} needs "
                 f"{'/'.join(sorted(suite.required_algorithms))}",
                 property="verificationMethod",
             )

@@ -114,7 +114,7 @@ def sign_command(source: str, key_file: str, suite: str | None, created: str | N
     algorithm = algorithm_of(key)
     suite_name = suite or DEFAULT_SUITE[algorithm]
     if algorithm not in SUITES[suite_name].required_algorithms:
-        raise click.BadParameter(f"{suite_name} cannot sign with an {algorithm} key", param_hint="--suite")
+        raise click.BadParameter(f"{suite_name} cannot sign with a key of type {algorithm}", param_hint="--suite")
     if set_issuer:
         _set_issuer(credential, did_key(key.public_key()))
     created_at = _parse_created(created)

@@ -175,7 +175,7 @@ def test_wrong_key_type_in_proof(loader, ed25519_signer, p256_key):
     signed["proof"]["verificationMethod"] = "did:key:{0}#{0}".format(did_key(p256_key.public_key())[8:])
     result = verify(signed, loader)
     assert problem_types(result) == [errors.INVALID_VERIFICATION_METHOD]
-    assert "P-256 key; eddsa-rdfc-2022 needs Ed25519" in result.problems[0].detail
+    assert "key of type P-256; eddsa-rdfc-2022 needs Ed25519" in result.problems[0].detail
 
 
 def test_not_an_object(loader):

@@ -92,7 +92,7 @@ def verify_bytes(verify_data: bytes, proof_value: str, key: PublicKey) -> None:
     algorithm = algorithm_of(key)
     if len(signature) != _SIGNATURE_SIZES[algorithm]:
         raise MalformedProof(
-            f'"proofValue" is {len(signature)} bytes; an {algorithm} signature is '
+            f'"proofValue" is {len(signature)} bytes, but a signature of type {algorithm} is '
             f"{_SIGNATURE_SIZES[algorithm]}",
             property="proofValue",
         )
