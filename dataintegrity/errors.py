@@ -30,6 +30,7 @@ NOT_YET_VALID = SP + "NOT_YET_VALID"
 EXPIRED = SP + "EXPIRED"
 UNSUPPORTED_CRYPTOSUITE = SP + "UNSUPPORTED_CRYPTOSUITE"
 INPUT_TOO_LARGE = SP + "INPUT_TOO_LARGE"
+SCHEMA_VIOLATION = SP + "SCHEMA_VIOLATION"
 
 
 class VCError(Exception):
@@ -81,7 +82,8 @@ class UndefinedTerm(VCError):
 
 
 class SchemaViolation(VCError):
-    title = "Schema violation"
+    problem_type = SCHEMA_VIOLATION
+    title = "Does not follow the credential profile"
 
 
 class ProofError(VCError):

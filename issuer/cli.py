@@ -12,10 +12,11 @@ import click
 
 from dataintegrity import SUITES, KeySigner, VCError, add_proof, bundled_loader
 from dataintegrity.datetimes import parse_date_time_stamp
-from dataintegrity.jsonio import MAX_INPUT_BYTES, parse_untrusted_json
 from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_key_verification_method, private_key_from_seed
 from verifier import Verifier
-from verifier.cli import UnusableInput, verify_command
+from verifier.cli import UnusableInput, read_json_input, verify_command
+from schemas.profile import ProfileChecker
+from verifier.checks import declares_profile
 from verifier.report import format_result
 
 from . import keystore
@@ -101,6 +102,27 @@ def _load_key(key_file: str):
         raise UnusableInput(str(error)) from None
 
 
+@main.group()
+def schema() -> None:
+    """Check credentials against the learning-outcome credential profile."""
+
+
+@schema.command("check")
+@click.argument("source", metavar="FILE|-")
+def schema_check(source: str) -> None:
+    """Print every way a credential (signed or not) departs from the profile.
+
+    Exit 0 when it conforms, 1 when it does not, 2 for unusable input.
+    """
+    problems = ProfileChecker().check(read_json_input(source))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: {source} does not follow the profile", err=True)
+        sys.exit(1)
+    click.echo(f"{source} follows the learning-outcome credential profile (v1)")
+
+
 @main.command("sign")
 @click.argument("source", metavar="FILE|-")
 @click.option("--key", "key_file", required=True, metavar="KEYFILE", help="Encrypted key file to sign with.")
@@ -117,6 +139,7 @@ def sign_command(source: str, key_file: str, suite: str | None, created: str | N
         raise click.BadParameter(f"{suite_name} cannot sign with a key of type {algorithm}", param_hint="--suite")
     if set_issuer:
         _set_issuer(credential, did_key(key.public_key()))
+    _check_profile(credential, source)
     created_at = _parse_created(created)
     signer = KeySigner(did_key_verification_method(key.public_key()), key)
     loader = bundled_loader()
@@ -133,17 +156,21 @@ def sign_command(source: str, key_file: str, suite: str | None, created: str | N
 
 
 def _read_credential(source: str) -> dict:
-    try:
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1) if source == "-" else Path(source).read_bytes()
-    except OSError as error:
-        raise UnusableInput(f"cannot read {source}: {error.strerror}") from None
-    try:
-        credential = parse_untrusted_json(data)
-    except VCError as error:
-        raise UnusableInput(f"{source}: {error.detail}") from None
+    credential = read_json_input(source)
     if not isinstance(credential, dict):
         raise UnusableInput(f"{source}: a credential must be a JSON object")
     return credential
+
+
+def _check_profile(credential: dict, source: str) -> None:
+    """A credential that names the profile is checked against it before signing."""
+    if not declares_profile(credential):
+        return
+    problems = ProfileChecker().check(credential)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{source} does not follow the learning-outcome credential profile; nothing was signed")
 
 
 def _set_issuer(credential: dict, did: str) -> None:

@@ -73,3 +73,52 @@ def test_reference_stack_verifies_what_skillpass_sign_prints(tmp_path):
         path.write_bytes(signed)
         result = node("verify.mjs", path)
         assert json.loads(result.stdout) == {"verified": True, "errors": []}, suite
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "schemas" / "examples").glob("*.json"))
+PROFILE_CONTEXT = "https://skillspassport.org/contexts/shenzhen-agreement/v1"
+
+
+def contexts_dir(tmp_path: Path) -> Path:
+    """Our context, as verify.mjs --contexts expects it (contexts.json maps URL -> file)."""
+    import schemas
+
+    folder = tmp_path / "contexts"
+    folder.mkdir()
+    (folder / "sp-v1.json").write_bytes(schemas.context_bytes(PROFILE_CONTEXT))
+    (folder / "contexts.json").write_text(json.dumps({PROFILE_CONTEXT: "sp-v1.json"}))
+    return folder
+
+
+def status_dir(tmp_path: Path, credential: dict, key, loader, suite) -> Path:
+    """A signed, empty revocation list at the credential's statusListCredential URL."""
+    from dataintegrity.status_list import empty_bitstring, status_list_credential
+
+    url = credential["credentialStatus"]["statusListCredential"]
+    unsigned = status_list_credential(list_url=url, issuer=credential["issuer"]["id"], purpose="revocation",
+                                      bitstring=empty_bitstring(), valid_from="2026-01-01T00:00:00Z")
+    signed = add_proof(unsigned, suite=suite, signer=signer_for(key), loader=loader, created=CREATED)
+    folder = tmp_path / "status"
+    folder.mkdir()
+    (folder / "list.json").write_text(json.dumps(signed))
+    (folder / "status.json").write_text(json.dumps({url: "list.json"}))
+    return folder
+
+
+@pytest.mark.parametrize(
+    "suite, algorithm",
+    [(EDDSA_RDFC_2022, "Ed25519"), (EDDSA_JCS_2022, "Ed25519"), (ECDSA_RDFC_2019, "P-256")],
+    ids=lambda value: getattr(value, "name", value),
+)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_reference_stack_verifies_our_profile_examples(tmp_path, loader, path, suite, algorithm):
+    from dataintegrity.keys import did_key
+
+    key = private_key_from_seed(SEED, algorithm)
+    credential = json.loads(path.read_text("utf-8"))
+    credential["issuer"]["id"] = did_key(key.public_key())
+    signed = add_proof(credential, suite=suite, signer=signer_for(key), loader=loader, created=CREATED)
+    (tmp_path / "signed.json").write_text(json.dumps(signed, ensure_ascii=False))
+    result = node("verify.mjs", tmp_path / "signed.json", "--contexts", contexts_dir(tmp_path),
+                  "--status", status_dir(tmp_path, credential, key, loader, suite), "--now", "2027-01-01T00:00:00Z")
+    assert json.loads(result.stdout) == {"verified": True, "errors": []}

@@ -8,6 +8,7 @@ from dataintegrity import CheckResult
 from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.errors import (
     EXPIRED,
+    SCHEMA_VIOLATION,
     NOT_YET_VALID,
     InvalidContextOrder,
     InvalidVerificationMethod,
@@ -17,6 +18,7 @@ from dataintegrity.errors import (
 from dataintegrity.jsonio import check_depth
 from dataintegrity.proof import ProofCheck
 from dataintegrity.results import Problem
+from schemas.profile import PROFILE_SCHEMA_ID, ProfileChecker
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -87,6 +89,22 @@ def _validity_period(credential: dict) -> tuple[datetime | None, datetime | None
     if valid_from and valid_until and valid_from > valid_until:
         raise MalformedCredential('"validFrom" is later than "validUntil"', property="validUntil")
     return valid_from, valid_until
+
+
+def declares_profile(credential: dict) -> bool:
+    """Whether ``credentialSchema`` names the Skills Passport profile."""
+    schemas = credential.get("credentialSchema")
+    entries = schemas if isinstance(schemas, list) else [schemas]
+    return any(isinstance(entry, dict) and entry.get("id") == PROFILE_SCHEMA_ID for entry in entries)
+
+
+def profile_schema(credential: dict, checker: ProfileChecker) -> CheckResult:
+    """Schema: the credential follows the profile its ``credentialSchema`` names."""
+    problems = tuple(
+        Problem(SCHEMA_VIOLATION, "Does not follow the credential profile", str(problem))
+        for problem in checker.check(credential)
+    )
+    return CheckResult("schema", not problems, problems)
 
 
 def issuer_binding(credential: dict, proof: ProofCheck) -> CheckResult:

@@ -32,7 +32,7 @@ class UnusableInput(click.ClickException):
 @click.option("--domain", help="The domain a presentation's proof must carry.")
 def verify_command(source: str, as_json: bool, now_text: str | None, challenge: str | None, domain: str | None) -> None:
     """Verify a credential or presentation (a JSON file, or - for standard input)."""
-    document = _read_document(source)
+    document = read_json_input(source)
     now = _parse_now(now_text)
     verifier = Verifier(loader=bundled_loader())
     if _is_presentation(document):
@@ -43,7 +43,11 @@ def verify_command(source: str, as_json: bool, now_text: str | None, challenge: 
     sys.exit(EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED)
 
 
-def _read_document(source: str) -> object:
+def read_json_input(source: str) -> object:
+    """Read and parse JSON from a file, or standard input for ``-``, within the size limit.
+
+    :raises UnusableInput: (exit 2) if it cannot be read or is not acceptable JSON.
+    """
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)

@@ -1,7 +1,8 @@
 """The verification pipeline: every check, in order, into one result.
 
-So far: structure and ``@context``, proof, key binding (the verification
-method belongs to the issuer or holder) and validity period.
+So far: structure and ``@context``, proof, the profile's schema (for
+credentials that name it), key binding (the verification method belongs to
+the issuer or holder) and validity period.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataintegrity.cryptosuites import Cryptosuite
 from dataintegrity.keys import resolve_did_key_for
 from dataintegrity.loader import DocumentLoader
 from dataintegrity.proof import KeyResolver, ProofCheck
+from schemas.profile import ProfileChecker
 
 from . import checks
 
@@ -59,11 +61,13 @@ class Verifier:
     :param loader: the offline document loader.
     :param resolve_key: resolves a verification method id for a proof purpose.
     :param suites: the cryptosuites accepted, by name.
+    :param profile: checks credentials that name the learning-outcome profile.
     """
 
     loader: DocumentLoader
     resolve_key: KeyResolver = resolve_did_key_for
     suites: Mapping[str, Cryptosuite] = field(default_factory=lambda: SUITES)
+    profile: ProfileChecker = field(default_factory=ProfileChecker)
 
     def verify_credential(self, credential: object, *, now: datetime) -> VerificationResult:
         """Verify a credential at time ``now``; never raises on bad input."""
@@ -71,8 +75,11 @@ class Verifier:
         if not structure.ok:
             return VerificationResult("credential", False, (structure,))
         proof = self._proof(credential, purpose="assertionMethod", now=now)
-        results = (structure, proof, checks.issuer_binding(credential, proof), checks.validity(credential, now))
-        return VerificationResult("credential", all(r.ok for r in results), results, _method_id(proof))
+        results = [structure, proof]
+        if checks.declares_profile(credential):
+            results.append(checks.profile_schema(credential, self.profile))
+        results += [checks.issuer_binding(credential, proof), checks.validity(credential, now)]
+        return VerificationResult("credential", all(r.ok for r in results), tuple(results), _method_id(proof))
 
     def verify_presentation(
         self, presentation: object, *, now: datetime, challenge: str | None = None, domain: str | None = None
