@@ -223,3 +223,36 @@ class TestSign:
         code, out, err = run("sign", write(tmp_path, "u.json", credential), "--key", ed25519_file, "--set-issuer")
         assert code == 1 and out == ""
         assert "favouriteColour" in err
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "schemas" / "examples" / "nev-high-voltage-service-sa-t3.json"
+
+
+class TestSchemaCheck:
+    def test_conforming(self):
+        code, out, _ = run("schema", "check", EXAMPLE)
+        assert code == 0 and "follows the learning-outcome credential profile" in out
+
+    def test_every_problem_is_printed(self, tmp_path):
+        credential = read_json(EXAMPLE)
+        del credential["credentialStatus"]
+        credential["credentialSubject"]["achievement"]["creditsAvailable"] = -1
+        code, out, err = run("schema", "check", write(tmp_path, "c.json", credential))
+        assert code == 1
+        assert out.splitlines() == [
+            "credentialStatus: is required but missing",
+            "credentialSubject.achievement.creditsAvailable: must be a number of credits, zero or more",
+        ]
+        assert "2 problems" in err
+
+    def test_unusable_input(self, tmp_path):
+        code, _, err = run("schema", "check", write(tmp_path, "c.json", "{nope"))
+        assert code == 2 and "not valid JSON" in err
+
+    def test_sign_refuses_a_credential_off_profile(self, tmp_path):
+        run("keys", "import", "--seed", SEED.hex(), "--out", tmp_path / "k.pem")
+        credential = read_json(EXAMPLE)
+        credential["credentialSubject"]["achievement"]["name"] = [{"@value": "บริการ", "@language": "th"}]
+        code, out, err = run("sign", write(tmp_path, "c.json", credential), "--key", tmp_path / "k.pem", "--set-issuer")
+        assert code == 1 and out == ""
+        assert "credentialSubject.achievement.name: needs an English version" in err
