@@ -17,7 +17,8 @@ from typing import Any
 
 import jsonschema
 
-from .frameworks import SHENZHEN_AGREEMENT, Frameworks, load_frameworks
+from .framework_data import load_frameworks
+from .framework_model import SHENZHEN_AGREEMENT, Frameworks
 from .schema_messages import SchemaProblem, explain
 
 PROFILE_SCHEMA_ID = "https://skillspassport.org/schemas/learning-outcome-credential/v1.json"

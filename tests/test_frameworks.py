@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from schemas.frameworks import (
+from schemas.framework_data import (
     FrameworkDataError,
     build_frameworks,
     load_frameworks,
