@@ -1,0 +1,50 @@
+"""The issuer console: a Flask app factory (and nothing else at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from dataintegrity import bundled_loader
+from schemas.profile import ProfileChecker
+
+from . import config
+from .db import Database, close_session
+from .keyring import KeyRing
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the issuer app: configuration, database, keyring, blueprints.
+
+    :param test_config: settings that replace the environment's (tests).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    app.config.from_mapping(config.defaults(instance))
+    app.config.update(test_config if test_config is not None else config.from_environment())
+    _fill_secrets(app, instance)
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PUBLIC_URL"].startswith("https://"))
+
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["skillpass_db"] = database
+    app.extensions["skillpass_keyring"] = KeyRing(Path(app.config["KEYSTORE_DIR"]), app.config["KEY_PASSPHRASE"].encode())
+    app.extensions["skillpass_loader"] = bundled_loader()
+    app.extensions["skillpass_profile"] = ProfileChecker()
+    app.teardown_appcontext(close_session)
+    CSRFProtect(app)
+
+    from . import auth, console
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(console.bp)
+    return app
+
+
+def _fill_secrets(app: Flask, instance: Path) -> None:
+    """Secrets not given by the environment are made once and kept in the instance folder."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret(instance, "secret_key")
+    if not app.config.get("KEY_PASSPHRASE"):
+        app.config["KEY_PASSPHRASE"] = config.instance_secret(instance, "keystore_passphrase")
