@@ -33,12 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["skillpass_loader"] = bundled_loader()
     app.extensions["skillpass_profile"] = ProfileChecker()
     app.teardown_appcontext(close_session)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
 
-    from . import auth, console
+    from . import (achievements, api, audit_views, auth, batch_views, console, graduate, issuing, keys_views,
+                   public, records, tokens_views, users_views)
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(console.bp)
+    for module in (auth, console, achievements, issuing, records, batch_views, keys_views, users_views,
+                   audit_views, tokens_views, graduate, public, api):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF
     return app
 
 

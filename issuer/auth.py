@@ -37,6 +37,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@bp.app_context_processor
+def inject_permissions() -> dict:
+    return {"permissions": PERMISSIONS, "view_functions": current_app.view_functions}
+
+
 @bp.before_app_request
 def load_user() -> None:
     g.user = None

@@ -129,10 +129,11 @@ class Credential(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
-    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
-    credential_id: Mapped[str] = mapped_column(String(80), unique=True)  # urn:uuid:…
+    # Null for credentials a client sent through the VC-API rather than built from the catalogue.
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(200), unique=True)  # the credential's id (urn:uuid:…)
     link_token: Mapped[str] = mapped_column(String(64), unique=True)
-    row_key: Mapped[str] = mapped_column(String(200))  # learner's student number: one credential per learner and achievement
+    row_key: Mapped[str | None] = mapped_column(String(200))  # student number: one credential per learner and achievement
     learner_name: Mapped[str] = mapped_column(String(200), index=True)
     learner_email: Mapped[str | None] = mapped_column(String(254), default=None)
     document: Mapped[str] = mapped_column(Text)  # the signed credential, exact JSON text
@@ -146,13 +147,35 @@ class Credential(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     issued_by: Mapped[str] = mapped_column(String(254))
 
-    achievement: Mapped[Achievement] = relationship()
+    achievement: Mapped[Achievement | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("institution_id", "achievement_id", "row_key"),
         UniqueConstraint("revocation_list_id", "revocation_index"),
         UniqueConstraint("suspension_list_id", "suspension_index"),
     )
+
+
+class BatchUpload(Base):
+    """A checked cohort file waiting to be issued (or partly issued), row by row.
+
+    ``rows`` holds the validated rows; ``issued`` counts those recorded so far,
+    so an interrupted batch resumes where it stopped, and re-issuing a row that
+    exists is skipped (the credential's unique row key backs this up).
+    """
+
+    __tablename__ = "batch_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[list] = mapped_column(JSON)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="ready")  # ready, issuing, done
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):
