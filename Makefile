@@ -20,7 +20,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 run: $(INSTALLED)
-	$(BIN)/skillpass --help
+	$(BIN)/skillpass serve
 
 # The reference JavaScript stack (../shared/interop), installed from the npm
 # registry into .cache/ so the interop tests can run it offline.

@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     :param test_config: settings that replace the environment's (tests).
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_url_path="/console/static")
     instance = Path(app.instance_path)
     app.config.from_mapping(config.defaults(instance))
     app.config.update(test_config if test_config is not None else config.from_environment())

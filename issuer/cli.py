@@ -20,6 +20,7 @@ from verifier.checks import declares_profile
 from verifier.report import format_result
 
 from . import keystore
+from .server_cli import init_command, serve_command
 
 PASSPHRASE_ENV = "SKILLPASS_KEY_PASSPHRASE"
 DEFAULT_SUITE = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019"}
@@ -31,6 +32,8 @@ def main() -> None:
 
 
 main.add_command(verify_command)
+main.add_command(init_command)
+main.add_command(serve_command)
 
 
 @main.group()

@@ -1,0 +1,68 @@
+"""``skillpass init`` and ``skillpass serve``: prepare the database and run the product."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from sqlalchemy import select
+
+from . import create_app
+from .auth import hash_password
+from .demo import seed_demo
+from .devserver import dispatcher
+from .models import User
+
+
+def _prepared_app(demo: bool):
+    app = create_app()
+    extensions = app.extensions
+    extensions["skillpass_db"].upgrade()
+    if demo:
+        session = extensions["skillpass_db"].session()
+        try:
+            seed_demo(session, extensions["skillpass_keyring"], extensions["skillpass_loader"],
+                      extensions["skillpass_profile"], app.config["PUBLIC_URL"])
+            password = secrets.token_urlsafe(12)
+            for user in session.scalars(select(User).where(User.email.in_(["registrar@demo.example", "admin@demo.example"]))):
+                user.password_hash, user.failed_logins, user.locked_until = hash_password(password), 0, None
+            session.commit()
+        finally:
+            session.close()
+        click.echo("Demo institution: Demo Polytechnic (Skills Passport demo)")
+        click.echo(f"  registrar: registrar@demo.example  password: {password}")
+        click.echo(f"  admin:     admin@demo.example      password: {password}")
+    return app
+
+
+@click.command("init")
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Create the demo institution.")
+def init_command(demo: bool) -> None:
+    """Create or upgrade the database (Alembic), and the demo institution."""
+    _prepared_app(demo)
+    click.echo("database ready")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Create the demo institution and print its sign-in.")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
+    """Serve the console (/console) and the verifier (/) with the production WSGI server."""
+    import waitress
+
+    app = _prepared_app(demo)
+    verifier_app = _verifier_app()
+    click.echo(f"Skills Passport on http://{host}:{port}/console/ (console)"
+               + (f" and http://{host}:{port}/ (verifier)" if verifier_app else ""))
+    waitress.serve(dispatcher(app, verifier_app), host=host, port=port, threads=threads, ident="skillpass")
+
+
+def _verifier_app():
+    """The verifier web app, once the verifier package provides one."""
+    try:
+        from verifier.web import create_app as create_verifier_app
+    except ImportError:
+        return None
+    return create_verifier_app()
