@@ -8,11 +8,14 @@ URL is an error, never a fetch.  Pass it to every pyld call as
 from __future__ import annotations
 
 import copy
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol, TypeVar
 
 import schemas
 
 from .errors import DocumentLoadError
+
+
+_T = TypeVar("_T")
 
 
 class DocumentLoader(Protocol):
@@ -29,6 +32,7 @@ class StaticLoader:
 
     def __init__(self, documents: Mapping[str, dict]):
         self._documents = dict(documents)
+        self._memo: dict[Any, Any] = {}
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> dict:
         return {
@@ -53,6 +57,19 @@ class StaticLoader:
                 "it is never fetched from the network",
                 url=str(url),
             ) from None
+
+    def memo(self, key: Any, factory: Callable[[], _T]) -> _T:
+        """The value stored under ``key`` on this loader, made by ``factory()`` once.
+
+        A per-instance cache for data derived only from this loader's
+        documents (such as processed JSON-LD contexts); it lives and dies
+        with the loader, so there is no global state.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = factory()
+            return value
 
     def with_documents(self, extra: Mapping[str, dict]) -> "StaticLoader":
         """A new loader serving ``extra`` besides these documents."""
