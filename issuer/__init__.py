@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-
-from dataintegrity import bundled_loader
-from schemas.profile import ProfileChecker
-
-from . import config
-from .db import Database, close_session
-from .keyring import KeyRing
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the issuer app: configuration, database, keyring, blueprints.
 
+    The web stack is imported here, not at module level, so that importing
+    ``issuer.cli`` for ``skillpass verify`` stays fast.
+
     :param test_config: settings that replace the environment's (tests).
     """
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
+    from dataintegrity import bundled_loader
+    from schemas.profile import ProfileChecker
+
+    from . import config
+    from .db import Database, close_session
+    from .keyring import KeyRing
+
     app = Flask(__name__, instance_relative_config=True, static_url_path="/console/static")
     instance = Path(app.instance_path)
     app.config.from_mapping(config.defaults(instance))
@@ -47,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _fill_secrets(app: Flask, instance: Path) -> None:
     """Secrets not given by the environment are made once and kept in the instance folder."""
+    from . import config
+
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret(instance, "secret_key")
     if not app.config.get("KEY_PASSPHRASE"):

@@ -24,8 +24,12 @@ PERMISSIONS = {
     "issue": {"admin", "registrar"},
     "administer": {"admin"},
 }
-# A hash to compare against when the e-mail is unknown, so timing does not tell.
-_DUMMY_HASH = generate_password_hash("no such user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the e-mail is unknown, so timing does not tell."""
+    return generate_password_hash("no such user")
 
 
 class LoginForm(FlaskForm):
@@ -87,7 +91,7 @@ def _authenticate(email: str, password: str) -> User | None:
     db = get_session()
     user = db.scalars(select(User).where(User.email == email)).first()
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         flash("Wrong e-mail or password.", "error")
         return None
     now = utcnow()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -34,13 +32,18 @@ class Database:
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+        from alembic import command
+
         command.upgrade(alembic_config(self.engine), "head")
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    """The Alembic configuration for our migrations, on ``engine``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine

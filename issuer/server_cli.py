@@ -5,16 +5,16 @@ from __future__ import annotations
 import secrets
 
 import click
-from sqlalchemy import select
-
-from . import create_app
-from .auth import hash_password
-from .demo import seed_demo
-from .devserver import dispatcher
-from .models import User
 
 
 def _prepared_app(demo: bool):
+    from sqlalchemy import select
+
+    from . import create_app
+    from .auth import hash_password
+    from .demo import seed_demo
+    from .models import User
+
     app = create_app()
     extensions = app.extensions
     extensions["skillpass_db"].upgrade()
@@ -51,6 +51,8 @@ def init_command(demo: bool) -> None:
 def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
     """Serve the console (/console) and the verifier (/) with the production WSGI server."""
     import waitress
+
+    from .devserver import dispatcher
 
     app = _prepared_app(demo)
     verifier_app = _verifier_app()

@@ -58,3 +58,18 @@ def test_unsigned_presentation_reports_its_credential(loader):
     assert result.kind == "presentation"
     assert [credential.verified for credential in result.credentials] == [True]
     assert [check.name for check in result.checks] == ["structure", "credentials"]
+
+
+def test_jcs_credential_signed_with_an_undefined_term_is_refused(loader, ed25519_key, ed25519_signer):
+    """JCS would sign the undefined member as written; the verifier still refuses it."""
+    from dataintegrity import EDDSA_JCS_2022, add_proof
+
+    from .conftest import CREATED, unsigned_for
+
+    credential = unsigned_for(ed25519_key)
+    credential["credentialSubject"]["favouriteColour"] = "green"
+    signed = add_proof(credential, suite=EDDSA_JCS_2022, signer=ed25519_signer, loader=loader, created=CREATED)
+    result = Verifier(loader=loader).verify_credential(signed, now=NOW)
+    assert not result.verified
+    assert result.checks[0].name == "structure"
+    assert result.problems[0].type == errors.UNDEFINED_TERM and "favouriteColour" in result.problems[0].detail

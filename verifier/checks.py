@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dataintegrity import CheckResult
+from dataintegrity.canonicalize import canonicalize_rdfc
 from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.errors import (
     EXPIRED,
@@ -89,6 +90,27 @@ def _validity_period(credential: dict) -> tuple[datetime | None, datetime | None
     if valid_from and valid_until and valid_from > valid_until:
         raise MalformedCredential('"validFrom" is later than "validUntil"', property="validUntil")
     return valid_from, valid_until
+
+
+def defined_terms(document: dict, loader) -> CheckResult:
+    """Structure, continued: every property and type is defined by the contexts.
+
+    RDFC proofs check this while canonicalizing; a JCS proof signs the JSON as
+    written, so its document is expanded here with the same safe mode.
+    """
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    try:
+        canonicalize_rdfc(unsecured, loader=loader)
+    except VCError as error:
+        return CheckResult.failed("structure", error)
+    return CheckResult.passed("structure")
+
+
+def signed_only_with_rdfc(document: dict) -> bool:
+    """Whether every proof's canonicalization is RDFC (which checks terms itself)."""
+    proofs = document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [proofs]
+    return all(isinstance(p, dict) and str(p.get("cryptosuite", "")).split("-")[1:2] == ["rdfc"] for p in proofs)
 
 
 def declares_profile(credential: dict) -> bool:

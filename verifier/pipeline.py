@@ -72,6 +72,8 @@ class Verifier:
     def verify_credential(self, credential: object, *, now: datetime) -> VerificationResult:
         """Verify a credential at time ``now``; never raises on bad input."""
         structure = checks.credential_structure(credential)
+        if structure.ok and not checks.signed_only_with_rdfc(credential):
+            structure = checks.defined_terms(credential, self.loader)
         if not structure.ok:
             return VerificationResult("credential", False, (structure,))
         proof = self._proof(credential, purpose="assertionMethod", now=now)
