@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataintegrity.canonicalize import canonicalize_rdfc
+from dataintegrity.canonicalize import canonicalize_rdfc, to_quads
 from dataintegrity.errors import DocumentLoadError, InputTooLarge, MalformedCredential, VCError
+from dataintegrity.rdf.expand import Unsupported
 
 from .test_rdf_canonicalize import LOADER, REFERENCE, pyld_or_error, read, without_proof
 
@@ -199,10 +200,22 @@ def test_mutated_credentials_raise_only_vc_errors(doc):
     safe, unsafe = _only_vc_errors(doc)
     if safe is not None:
         assert safe == unsafe
-    if unsafe is not None:
+    if unsafe is not None and _states_a_statement_twice(doc):
+        # RDF datasets are sets: we state the statement once, pyld writes it
+        # twice (and hashes it twice); safe mode refuses such documents.
+        assert safe is None
+    elif unsafe is not None:
         expected = pyld_or_error(doc, LOADER)
         if expected is not None:
             assert unsafe == expected
+
+
+def _states_a_statement_twice(doc) -> bool:
+    try:
+        quads = to_quads(doc, loader=LOADER, safe=False)
+    except (VCError, Unsupported):
+        return False
+    return len(set(quads)) != len(quads)
 
 
 @FUZZ
