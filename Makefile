@@ -9,7 +9,11 @@ SHARED ?= ../shared
 INTEROP := .cache/interop
 INTEROP_READY := $(INTEROP)/js/node_modules/.ready
 
-.PHONY: run test install interop bench clean
+# Debian packages the tests use: Chromium for the browser tests, a PostgreSQL
+# server for the database tests, Noto fonts for Chinese and Thai text.
+SYSTEM_PACKAGES := chromium postgresql fonts-noto-core fonts-noto-cjk poppler-utils
+
+.PHONY: run test install interop system-deps bench clean
 
 install: $(INSTALLED)
 
@@ -32,7 +36,14 @@ $(INTEROP_READY):
 		(cd $(INTEROP)/js && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
 	else echo "interop: $(SHARED)/interop or npm not found; interop tests will be skipped"; fi
 
-test: $(INSTALLED) interop
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "system-deps: cannot install $$missing (not root or no apt-get); tests that need them are skipped"; fi
+
+test: $(INSTALLED) interop system-deps
 	SKILLPASS_INTEROP_DIR=$(CURDIR)/$(INTEROP) $(BIN)/python -m pytest -q
 
 bench: $(INSTALLED)

@@ -1,0 +1,95 @@
+"""Browser tests: the real product served on a local port, driven by Playwright in Debian's Chromium.
+
+Chromium is never downloaded: the tests use the system's (`which chromium`),
+started headless with the flags this machine needs. Screenshots of every page
+a test visits go to ``$SKILLPASS_SCREENSHOTS`` (default: a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from issuer import create_app
+from issuer.devserver import dispatcher
+
+from ..console.conftest import PASSWORD, World, world  # noqa: F401  (the world fixture)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
+
+
+@pytest.fixture
+def no_network():
+    """Browser tests talk to a server on 127.0.0.1: the socket tripwire stays off here."""
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": False,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'skillpass.db'}",
+        "KEYSTORE_DIR": str(tmp_path / "keys"),
+        "KEY_PASSPHRASE": "browser test keystore",
+        "SECRET_KEY": "browser test secret",
+        "PUBLIC_URL": "http://127.0.0.1",
+    })
+    app.extensions["skillpass_db"].upgrade()
+    yield app
+    app.extensions["skillpass_db"].dispose()
+
+
+@pytest.fixture
+def live_url(app):
+    """The product (issuer and dispatcher) served on a free local port for the test."""
+    server = make_server("127.0.0.1", 0, dispatcher(app, None), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app.config["PUBLIC_URL"]
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_browser(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(playwright_browser):
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("SKILLPASS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(page, live_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_url}/console/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_url}/console/**")
