@@ -15,12 +15,14 @@ from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_key_verification_method, private_key_from_seed
 from verifier import Verifier
 from verifier.cli import UnusableInput, read_json_input, verify_command
+from verifier.registry_cli import registry_group
 from schemas.profile import ProfileChecker
 from verifier.checks import declares_profile
 from verifier.report import format_result
 
 from . import keystore
 from .server_cli import init_command, serve_command
+from .batch_cli import issue_command
 
 PASSPHRASE_ENV = "SKILLPASS_KEY_PASSPHRASE"
 DEFAULT_SUITE = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019"}
@@ -34,6 +36,8 @@ def main() -> None:
 main.add_command(verify_command)
 main.add_command(init_command)
 main.add_command(serve_command)
+main.add_command(registry_group)
+main.add_command(issue_command)
 
 
 @main.group()

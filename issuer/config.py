@@ -14,6 +14,7 @@ ENVIRONMENT = {
     "SKILLPASS_SECRET_KEY": "SECRET_KEY",
     "SKILLPASS_SMTP_URL": "SMTP_URL",
     "SKILLPASS_MAIL_FROM": "MAIL_FROM",
+    "SKILLPASS_WELL_KNOWN_INSTITUTION": "WELL_KNOWN_INSTITUTION",
 }
 
 
@@ -26,6 +27,9 @@ def defaults(instance_path: Path) -> dict:
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "SMTP_URL": None,
         "MAIL_FROM": "Skills Passport <no-reply@localhost>",
+        "WELL_KNOWN_INSTITUTION": None,  # the slug whose did:web is this host's /.well-known/did.json
+        "API_MAX_BODY_BYTES": 1024 * 1024,
+        "BATCH_CHUNK_SIZE": 200,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

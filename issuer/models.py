@@ -139,8 +139,9 @@ class Credential(Base):
     document: Mapped[str] = mapped_column(Text)  # the signed credential, exact JSON text
     revocation_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
     revocation_index: Mapped[int] = mapped_column(Integer)
-    suspension_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
-    suspension_index: Mapped[int] = mapped_column(Integer)
+    # Null for VC-API credentials, which carry only a revocation entry.
+    suspension_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_lists.id"))
+    suspension_index: Mapped[int | None] = mapped_column(Integer)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     status_reason: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -42,6 +42,8 @@ def change_status(session: Session, credential: Credential, action: str, reason:
     session.refresh(credential)
     if credential.revoked:
         raise StatusChangeRefused("this credential is revoked; revocation is final")
+    if getattr(credential, list_column) is None:
+        raise StatusChangeRefused("this credential has no suspension status entry, so it cannot be suspended")
     if getattr(credential, column) == value:
         raise StatusChangeRefused(f"this credential is already {'suspended' if value else 'not suspended'}")
     session.execute(update(Credential).where(Credential.id == credential.id)

@@ -52,10 +52,14 @@ class LearnerRecord:
 
 
 class IssuanceRefused(Exception):
-    """A credential was not issued; ``problems`` say why, each naming its field."""
+    """A credential was not issued; ``problems`` say why, each naming its field.
 
-    def __init__(self, problems: Sequence[SchemaProblem | str]):
+    :param student_id: the learner whose credential was refused, when known.
+    """
+
+    def __init__(self, problems: Sequence[SchemaProblem | str], student_id: str | None = None):
         self.problems = [str(problem) for problem in problems]
+        self.student_id = student_id
         super().__init__("; ".join(self.problems))
 
 
@@ -84,7 +88,9 @@ class Issuer:
         key = active_key(self.session, self.institution)
         signer = self.keyring.signer(self.institution, key, self.public_url)
         issuer_id = institution_did(self.institution, self.public_url, key)
-        verifier = Verifier(loader=self.loader, profile=self.profile,
+        # The profile was checked just before signing and the proof guarantees
+        # nothing changed since, so the self-check verifies everything else.
+        verifier = Verifier(loader=self.loader, profile=self.profile, check_profile=False,
                             resolve_key=local_resolver(self.institution, self.public_url, all_keys(self.session, self.institution)))
         revocations = allocate(self.session, self.institution, "revocation", len(records))
         suspensions = allocate(self.session, self.institution, "suspension", len(records))
@@ -95,7 +101,7 @@ class Issuer:
             problems = self.profile.check(unsigned)
             if problems:
                 self.session.rollback()
-                raise IssuanceRefused(problems)
+                raise IssuanceRefused(problems, record_.student_id)
             signed = add_proof(unsigned, suite=SUITE_FOR[key.algorithm], signer=signer, loader=self.loader, created=self.now)
             self._self_check(verifier, signed, record_)
             rows.append(self._row(achievement, record_, signed, revocation, suspension, actor))
@@ -144,7 +150,7 @@ class Issuer:
         result = verifier.verify_credential(signed, now=moment)
         if not result.verified:
             self.session.rollback()
-            raise IssuanceRefused([f"{p.title}: {p.detail}" for p in result.problems])
+            raise IssuanceRefused([f"{p.title}: {p.detail}" for p in result.problems], learner.student_id)
 
     def _row(self, achievement, learner, signed, revocation, suspension, actor) -> Credential:
         return Credential(
@@ -155,7 +161,7 @@ class Issuer:
             row_key=learner.student_id,
             learner_name=learner.name,
             learner_email=learner.email,
-            document=json.dumps(signed, ensure_ascii=False, indent=2),
+            document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
             revocation_list_id=revocation.list_id,
             revocation_index=revocation.index,
             suspension_list_id=suspension.list_id,

@@ -98,19 +98,22 @@ def list_url(public_url: str, institution_slug: str, purpose: str, number: int) 
     return f"{public_url.rstrip('/')}/status/{institution_slug}/{purpose}/{number}"
 
 
+def status_entry(public_url: str, slug: str, purpose: str, allocation: Allocation) -> dict:
+    """One ``BitstringStatusListEntry`` for an allocated index."""
+    url = list_url(public_url, slug, purpose, allocation.number)
+    return {
+        "id": f"{url}#{allocation.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": str(allocation.index),
+        "statusListCredential": url,
+    }
+
+
 def status_entries(public_url: str, slug: str, revocation: Allocation, suspension: Allocation) -> list[dict]:
     """The ``credentialStatus`` of a credential: one revocation and one suspension entry."""
-    entries = []
-    for purpose, allocation in (("revocation", revocation), ("suspension", suspension)):
-        url = list_url(public_url, slug, purpose, allocation.number)
-        entries.append({
-            "id": f"{url}#{allocation.index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": purpose,
-            "statusListIndex": str(allocation.index),
-            "statusListCredential": url,
-        })
-    return entries
+    return [status_entry(public_url, slug, "revocation", revocation),
+            status_entry(public_url, slug, "suspension", suspension)]
 
 
 def bitstring_of(session: Session, status_list: StatusList) -> bytearray:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 21:32:15.362244
+Create Date: 2026-11-21 22:07:48.728225
 """
 from alembic import op
 import sqlalchemy as sa
@@ -154,8 +154,8 @@ def upgrade() -> None:
     sa.Column('document', sa.Text(), nullable=False),
     sa.Column('revocation_list_id', sa.Integer(), nullable=False),
     sa.Column('revocation_index', sa.Integer(), nullable=False),
-    sa.Column('suspension_list_id', sa.Integer(), nullable=False),
-    sa.Column('suspension_index', sa.Integer(), nullable=False),
+    sa.Column('suspension_list_id', sa.Integer(), nullable=True),
+    sa.Column('suspension_index', sa.Integer(), nullable=True),
     sa.Column('revoked', sa.Boolean(), nullable=False),
     sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('status_reason', sa.String(length=500), nullable=True),
