@@ -30,11 +30,17 @@ class Problem:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one named check (``structure``, ``proof``, ``validity`` …)."""
+    """The outcome of one named check (``structure``, ``proof``, ``validity`` …).
+
+    A check that passed may still carry ``warnings``: it could not be fully
+    made (e.g. a status list that could not be fetched), which the verdict
+    reports as "verified with warnings", never as a silent pass.
+    """
 
     name: str
     ok: bool
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @classmethod
     def passed(cls, name: str) -> "CheckResult":
@@ -44,9 +50,16 @@ class CheckResult:
     def failed(cls, name: str, error: VCError) -> "CheckResult":
         return cls(name=name, ok=False, problems=(Problem.from_error(error),))
 
+    @classmethod
+    def warned(cls, name: str, *warnings: Problem) -> "CheckResult":
+        return cls(name=name, ok=True, warnings=tuple(warnings))
+
     def to_json(self) -> dict:
-        return {
+        result = {
             "check": self.name,
             "ok": self.ok,
             "problems": [p.to_json() for p in self.problems],
         }
+        if self.warnings:
+            result["warnings"] = [w.to_json() for w in self.warnings]
+        return result

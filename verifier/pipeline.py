@@ -40,11 +40,24 @@ class VerificationResult:
     def problems(self) -> tuple[Problem, ...]:
         return tuple(problem for check in self.checks for problem in check.problems)
 
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(warning for check in self.checks for warning in check.warnings)
+
+    @property
+    def outcome(self) -> str:
+        """``verified``, ``verified-with-warnings`` or ``not-verified``."""
+        if not self.verified:
+            return "not-verified"
+        return "verified-with-warnings" if self.warnings else "verified"
+
     def to_json(self) -> dict:
         result = {
             "verified": self.verified,
+            "outcome": self.outcome,
             "kind": self.kind,
             "checks": [check.to_json() for check in self.checks],
+            "warnings": [warning.to_json() for warning in self.warnings],
             "errors": [problem.to_json() for problem in self.problems],
         }
         if self.verification_method:

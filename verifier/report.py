@@ -7,11 +7,12 @@ from .pipeline import VerificationResult
 
 def format_result(result: VerificationResult, source: str, indent: str = "") -> str:
     """A short report: the verdict first, then each check with its reasons."""
-    verdict = "VERIFIED" if result.verified else "NOT VERIFIED"
+    verdict = {"verified": "VERIFIED", "verified-with-warnings": "VERIFIED WITH WARNINGS"}.get(result.outcome, "NOT VERIFIED")
     lines = [f"{indent}{verdict}: {source} ({result.kind})"]
     for check in result.checks:
         lines.append(f"{indent}  {'ok  ' if check.ok else 'FAIL'} {check.name}")
         lines.extend(f"{indent}       {problem.title}: {problem.detail}" for problem in check.problems)
+        lines.extend(f"{indent}       warning: {warning.title}: {warning.detail}" for warning in check.warnings)
     if result.verification_method:
         lines.append(f"{indent}  signed by {result.verification_method}")
     for index, credential in enumerate(result.credentials, 1):
