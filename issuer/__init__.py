@@ -43,10 +43,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf = CSRFProtect(app)
 
     from . import (achievements, api, audit_views, auth, batch_views, console, graduate, issuing, keys_views,
-                   public, records, tokens_views, users_views)
+                   public, records, status_views, tokens_views, users_views)
 
     for module in (auth, console, achievements, issuing, records, batch_views, keys_views, users_views,
-                   audit_views, tokens_views, graduate, public, api):
+                   audit_views, tokens_views, graduate, public, api, status_views):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # bearer-token JSON API: no cookies, so no CSRF
     return app

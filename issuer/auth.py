@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -51,7 +52,9 @@ def load_user() -> None:
     g.user = None
     user_id = session.get("uid")
     if user_id is not None:
-        user = get_session().get(User, user_id)
+        db = get_session()
+        user = db.get(User, user_id, options=[joinedload(User.institution)])
+        db.commit()  # end the read now: on SQLite every transaction holds the write lock
         if user is not None and user.active and session.get("pw") == user.password_hash[-16:]:
             g.user = user
 

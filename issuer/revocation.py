@@ -39,7 +39,9 @@ def change_status(session: Session, credential: Credential, action: str, reason:
     if not reason:
         raise ValueError("a reason is required")
     column, value, list_column = ACTIONS[action]
-    session.refresh(credential)
+    # Lock the row (PostgreSQL; SQLite holds its write lock already) so the
+    # check below and the change are one step against concurrent changes.
+    session.refresh(credential, with_for_update=True)
     if credential.revoked:
         raise StatusChangeRefused("this credential is revoked; revocation is final")
     if getattr(credential, list_column) is None:
@@ -51,5 +53,6 @@ def change_status(session: Session, credential: Credential, action: str, reason:
     session.execute(update(StatusList).where(StatusList.id == getattr(credential, list_column))
                     .values(revision=StatusList.revision + 1))
     record(session, credential.institution_id, actor, f"credential.{action}", credential.credential_id, {"reason": reason[:500]})
-    session.commit()
+    session.flush()
     session.refresh(credential)
+    session.commit()  # last: nothing after it opens a new transaction (SQLite's write lock)
