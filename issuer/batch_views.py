@@ -82,7 +82,7 @@ def show(upload_id: int):
     stop_reason = last_stop_reason(get_session(), upload) if upload.status == "stopped" else None
     return render_template("batch/show.html", upload=upload, achievement=achievement, progress=progress_of(upload),
                            already=already, stop_reason=stop_reason, form=IssueForm(),
-                           mail_available=batch_mail.link_sender(current_app) is not None)
+                           mail_available=bool(current_app.config.get("SMTP_URL")))
 
 
 @bp.post("/<int:upload_id>/chunk")
