@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schemas
 from dataintegrity import ECDSA_RDFC_2019, EDDSA_JCS_2022, EDDSA_RDFC_2022, add_proof
@@ -182,3 +184,31 @@ def test_profile_document_example_verifies(loader):
     signed = json.loads(block)
     assert CHECKER.check(signed) == []
     assert Verifier(loader=loader, profile=CHECKER).verify_credential(signed, now=LATER).verified
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_fast_and_explaining_validators_agree(data):
+    """jsonschema-rs decides conformance; the pure-Python validator must agree on every mutation."""
+    credential = example()
+    paths = list(_leaf_paths(credential))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        target = credential
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = data.draw(st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+                                               st.text(max_size=8), st.just([]), st.just({}), st.just("SA-T9")))
+    fast = CHECKER._fast.is_valid(credential)
+    assert fast == (not any(True for _ in CHECKER._explaining.iter_errors(credential)))
+
+
+def _leaf_paths(value, path=()):
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _leaf_paths(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _leaf_paths(child, path + (index,))
+    else:
+        yield path
