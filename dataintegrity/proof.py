@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from pyld.jsonld import JsonLdError
 
@@ -21,6 +21,7 @@ from .errors import (
     MalformedCredential,
     MalformedProof,
     MismatchedProofPurpose,
+    ProofError,
     ProofExpired,
     UnsupportedCryptosuite,
     VCError,
@@ -47,42 +48,77 @@ def add_proof(
     challenge: str | None = None,
     domain: str | None = None,
     expires: datetime | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
 ) -> dict:
     """Sign ``document`` and return a NEW document with the proof added.
 
-    A document that already has a proof gets a proof set (``proof`` becomes a list).
-    https://www.w3.org/TR/vc-data-integrity/#add-proof
+    A document that already has a proof gets a proof set (``proof`` becomes a
+    list).  With ``previous_proof`` the new proof joins a proof chain: it signs
+    the document together with the proofs it names.
+
+    - https://www.w3.org/TR/vc-data-integrity/#add-proof
+    - https://www.w3.org/TR/vc-data-integrity/#add-proof-set-chain
 
     :param created: the proof's creation time; ``None`` leaves ``created`` out.
-    :raises ValueError: if the signer's key type does not fit the suite.
+    :param proof_id: the proof's ``id`` (a URL such as ``urn:uuid:...``), so
+        that later proofs can name it in their ``previousProof``.
+    :param previous_proof: the ``id`` (or list of ``id`` s) of proofs already on
+        ``document`` that this proof chains to.
+    :raises ValueError: if the signer's key type does not fit the suite, the
+        suite is verify-only, ``previous_proof`` names a proof the document
+        does not have, or ``proof_id`` is already used in the set.
     :raises VCError: if the document cannot be canonicalized (e.g. an unknown
         context or an undefined term).
     """
+    if _proof_type_of(suite) != PROOF_TYPE:
+        raise ValueError(f"{suite.name} proofs are verified only, never issued")
     if signer.algorithm not in suite.required_algorithms:
         raise ValueError(f"{suite.name} needs a {'/'.join(sorted(suite.required_algorithms))} key, not {signer.algorithm}")
-    options = _proof_options(suite, signer, created, purpose, challenge, domain, expires)
-    unsecured = {key: value for key, value in document.items() if key != "proof"}
-    config = _proof_configuration(options, unsecured)
-    verify_data = suite.create_verify_data(unsecured, config, loader=loader, algorithm=signer.algorithm)
+    all_proofs = _existing_proofs(document)
+    if proof_id is not None and any(item.get("id") == proof_id for item in all_proofs):
+        raise ValueError(f"the proof set already has a proof with id {proof_id!r}")
+    if previous_proof is not None and not isinstance(previous_proof, str):
+        previous_proof = list(previous_proof)
+    options = _proof_options(suite, signer, created, purpose, challenge, domain, expires, proof_id, previous_proof)
+    input_document = {key: value for key, value in document.items() if key != "proof"}
+    if previous_proof is not None:
+        try:
+            input_document["proof"] = _matching_proofs(previous_proof, all_proofs)
+        except ProofError as error:
+            raise ValueError(error.detail) from None
+    config = _proof_configuration(options, input_document)
+    verify_data = suite.create_verify_data(input_document, config, loader=loader, algorithm=signer.algorithm)
     proof = dict(config if _carries_context(suite) else options)
     proof["proofValue"] = suite.sign(verify_data, signer)
     secured = dict(document)
-    existing = document.get("proof")
-    if existing is None:
-        secured["proof"] = proof
-    else:
-        secured["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
+    secured["proof"] = proof if document.get("proof") is None else [*all_proofs, proof]
     return secured
 
 
-def _proof_options(suite, signer, created, purpose, challenge, domain, expires) -> dict:
-    options = {"type": PROOF_TYPE, "cryptosuite": suite.name}
+def _existing_proofs(document: Mapping) -> list[dict]:
+    """allProofs: the proofs already on a document, as a list (Add Proof Set/Chain step 1)."""
+    existing = document.get("proof")
+    if existing is None:
+        return []
+    return list(existing) if isinstance(existing, list) else [existing]
+
+
+def _proof_options(suite, signer, created, purpose, challenge, domain, expires, proof_id=None, previous_proof=None) -> dict:
+    options = {"type": PROOF_TYPE}
+    if proof_id is not None:
+        if not isinstance(proof_id, str) or not proof_id:
+            raise TypeError("proof_id must be a non-empty string")
+        options["id"] = proof_id
+    options["cryptosuite"] = suite.name
     if created is not None:
         options["created"] = format_date_time_stamp(created)
     if expires is not None:
         options["expires"] = format_date_time_stamp(expires)
     options["verificationMethod"] = signer.id
     options["proofPurpose"] = purpose
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
     if challenge is not None:
         options["challenge"] = challenge
     if domain is not None:
@@ -96,6 +132,11 @@ def _proof_configuration(options: Mapping, unsecured: Mapping) -> dict:
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
     return config
+
+
+def _proof_type_of(suite: Cryptosuite) -> str:
+    """The proof ``type`` a suite makes: DataIntegrityProof, or a legacy type."""
+    return getattr(suite, "proof_type", PROOF_TYPE)
 
 
 def _carries_context(suite: Cryptosuite) -> bool:
@@ -125,7 +166,8 @@ def verify_proof(
 
     https://www.w3.org/TR/vc-data-integrity/#verify-proof
 
-    :param suites: the cryptosuites the caller accepts, by name.
+    :param suites: the cryptosuites the caller accepts, by name; legacy proof
+        types (``LEGACY_SUITES``) only if the caller adds them.
     :param purpose: the proof purpose expected (``authentication`` for presentations).
     :param challenge: if given, each proof's ``challenge`` must equal it.
     :param domain: if given, each proof's ``domain`` must equal or contain it.
@@ -184,23 +226,34 @@ class _Verification:
                 property="verificationMethod",
             )
         unsecured = _unsecured_document(document, proof, all_proofs)
-        options = {key: value for key, value in proof.items() if key != "proofValue"}
-        unsecured = _apply_proof_context(unsecured, options)
-        config = _proof_configuration(options, unsecured)
+        config = {key: value for key, value in proof.items() if key != "proofValue"}
+        if _proof_type_of(suite) == PROOF_TYPE:
+            unsecured = _apply_proof_context(unsecured, config)
+            config = _proof_configuration(config, unsecured)
+        # else a legacy suite forms its proof options from the proof itself
         verify_data = suite.create_verify_data(unsecured, config, loader=self.loader, algorithm=method.algorithm)
         suite.verify(verify_data, proof["proofValue"], method.public_key)
         return method
 
     def _suite_of(self, proof: dict) -> Cryptosuite:
-        if proof.get("type") != PROOF_TYPE:
-            raise UnsupportedCryptosuite(f'proof "type" {proof.get("type")!r:.60} is not {PROOF_TYPE}', property="type")
+        """The suite for a proof: by ``cryptosuite`` for DataIntegrityProof, else by ``type``."""
+        proof_type = proof.get("type")
+        if proof_type != PROOF_TYPE:
+            suite = self.suites.get(proof_type) if isinstance(proof_type, str) else None
+            if suite is None or _proof_type_of(suite) != proof_type:
+                raise UnsupportedCryptosuite(
+                    f'proof "type" {proof_type!r:.60} is not {PROOF_TYPE} or a legacy proof type we were '
+                    "asked to accept", property="type")
+            return suite
         name = proof.get("cryptosuite")
-        if not isinstance(name, str) or name not in self.suites:
+        suite = self.suites.get(name) if isinstance(name, str) else None
+        if suite is None or _proof_type_of(suite) != PROOF_TYPE:
+            accepted = sorted(key for key, value in self.suites.items() if _proof_type_of(value) == PROOF_TYPE)
             raise UnsupportedCryptosuite(
-                f'"cryptosuite" {name!r:.60} is not one we accept ({", ".join(sorted(self.suites))})',
+                f'"cryptosuite" {name!r:.60} is not one we accept ({", ".join(accepted)})',
                 property="cryptosuite",
             )
-        return self.suites[name]
+        return suite
 
     def _check_options(self, proof: dict) -> None:
         for name in ("verificationMethod", "proofPurpose", "proofValue"):
@@ -230,22 +283,43 @@ def _domain_matches(value: object, expected: str) -> bool:
 def _unsecured_document(document: dict, proof: dict, all_proofs: list[dict]) -> dict:
     """The document a proof was made over: without proofs, or with the ones it chains to.
 
-    https://www.w3.org/TR/vc-data-integrity/#verify-proof-sets-and-chains
+    A proof with ``previousProof`` is verified over the document whose ``proof``
+    is matchingProofs, always a list (even of one), in ``previousProof`` order;
+    a proof without one over the document with no ``proof`` at all, as Verify
+    Proof does for a lone proof.
+    https://www.w3.org/TR/vc-data-integrity/#verify-proof-sets-and-chains (step 3)
     """
     unsecured = {key: value for key, value in document.items() if key != "proof"}
-    previous = proof.get("previousProof")
-    if previous is None:
-        return unsecured
+    if "previousProof" in proof:
+        unsecured["proof"] = _matching_proofs(proof["previousProof"], all_proofs, exclude=proof)
+    return unsecured
+
+
+def _matching_proofs(previous: object, all_proofs: list[dict], *, exclude: dict | None = None) -> list[dict]:
+    """matchingProofs: the proofs of the set whose ``id`` the ``previousProof`` value names.
+
+    https://www.w3.org/TR/vc-data-integrity/#verify-proof-sets-and-chains (step 3.2)
+
+    :param exclude: the proof being verified, which cannot name itself.
+    :raises MalformedProof: if ``previousProof`` is not a string or a non-empty
+        list of strings, or names an ``id`` that several proofs share.
+    :raises InvalidProof: if it names an ``id`` no other proof in the set has.
+    """
     wanted = [previous] if isinstance(previous, str) else previous
     if not isinstance(wanted, list) or not wanted or not all(isinstance(item, str) for item in wanted):
-        raise MalformedProof('"previousProof" must be a proof id or a list of proof ids', property="previousProof")
-    by_id = {item.get("id"): item for item in all_proofs if item is not proof}
-    missing = [item for item in wanted if item not in by_id]
-    if missing:
-        raise InvalidProof(f'"previousProof" names {missing[0]!r:.80}, which is not in the proof set', property="previousProof")
-    chained = [by_id[item] for item in wanted]
-    unsecured["proof"] = chained[0] if len(chained) == 1 else chained
-    return unsecured
+        raise MalformedProof('"previousProof" must be a proof id or a non-empty list of proof ids',
+                             property="previousProof")
+    matching = []
+    for proof_id in wanted:
+        found = [item for item in all_proofs if item is not exclude and item.get("id") == proof_id]
+        if not found:
+            raise InvalidProof(f'"previousProof" names {proof_id!r:.80}, which is not in the proof set '
+                               '(no other proof has that "id")', property="previousProof")
+        if len(found) > 1:
+            raise MalformedProof(f'"previousProof" names {proof_id!r:.80}, but {len(found)} proofs have that "id"',
+                                 property="previousProof")
+        matching.append(found[0])
+    return matching
 
 
 def _apply_proof_context(unsecured: dict, options: Mapping) -> dict:
