@@ -6,6 +6,7 @@ once unlocked, in this process's memory; never in the database, a page or a log.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from dataintegrity.keys import PrivateKey, algorithm_of, encode_public_key
 from . import keystore
 from .identity import verification_method_id
 from .models import Institution, SigningKey, utcnow
+
+
+log = logging.getLogger(__name__)
 
 
 class KeyRing:
@@ -52,6 +56,7 @@ class KeyRing:
         )
         session.add(key)
         session.flush()
+        log.info("created %s key %s for %s in %s", key.algorithm, key.public_key_multibase, institution.slug, path.name)
         with self._lock:
             self._unlocked[key.public_key_multibase] = private_key
         return key
@@ -73,6 +78,7 @@ class KeyRing:
                 if encode_public_key(loaded.public_key()) != key.public_key_multibase:
                     raise keystore.KeystoreError(f"{key.key_file} does not hold the key the database names")
                 self._unlocked[key.public_key_multibase] = loaded
+                log.info("unlocked key %s from %s", key.public_key_multibase, key.key_file)
             return self._unlocked[key.public_key_multibase]
 
 

@@ -9,11 +9,15 @@ read-modify-write of a shared bitstring).
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .audit import record
 from .models import Credential, StatusList
+
+log = logging.getLogger(__name__)
 
 ACTIONS = {
     "revoke": ("revoked", True, "revocation_list_id"),
@@ -56,3 +60,4 @@ def change_status(session: Session, credential: Credential, action: str, reason:
     session.flush()
     session.refresh(credential)
     session.commit()  # last: nothing after it opens a new transaction (SQLite's write lock)
+    log.info("%s: credential %s (row %d)", action, credential.credential_id, credential.id)

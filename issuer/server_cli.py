@@ -50,9 +50,13 @@ def init_command(demo: bool) -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
     """Serve the console (/console) and the verifier (/) with the production WSGI server."""
+    import logging
+
     import waitress
 
     from .devserver import dispatcher
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = _prepared_app(demo)
     verifier_app = _verifier_app()

@@ -9,6 +9,7 @@ recorded or not issued at all.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from .status import allocate, status_entries
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 SUITE_FOR = {"Ed25519": EDDSA_RDFC_2022, "P-256": ECDSA_RDFC_2019}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class Issuer:
             record(self.session, self.institution.id, actor, "credential.issue", row.credential_id,
                    {"achievement": achievement.code, "student": row.row_key})
         self.session.commit()
+        # No personal data in logs: counts, codes and the institution only.
+        log.info("issued %d credential(s) of %s for %s", len(rows), achievement.code, self.institution.slug)
         return rows
 
     def build(self, achievement: Achievement, learner: LearnerRecord, issuer_id: str, status: list[dict]) -> dict:
