@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import DateField, SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from .achievements import LANGUAGE_CHOICES, Number
+from .catalogue import LANGUAGE_CHOICES, Number
 from .auth import requires
 from .db import get_session
 from schemas.credential_view import CredentialView, credential_view, text_in
