@@ -15,6 +15,7 @@ from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_key_verification_method, private_key_from_seed
 from verifier import Verifier
 from verifier.cli import UnusableInput, read_json_input, verify_command
+from verifier.bundle_cli import bundle_command
 from verifier.registry_cli import registry_group
 from schemas.profile import ProfileChecker
 from verifier.checks import declares_profile
@@ -38,6 +39,7 @@ main.add_command(init_command)
 main.add_command(serve_command)
 main.add_command(registry_group)
 main.add_command(issue_command)
+main.add_command(bundle_command)
 
 
 @main.group()

@@ -10,8 +10,8 @@ from verifier import Verifier
 from .conftest import FIXTURES, NOW, read_json
 
 INDEX = read_json(FIXTURES / "index.json")["fixtures"]
-# did:web resolution and status lists arrive with the full verifier pipeline.
-OFFLINE = [entry for entry in INDEX if "didweb" not in entry["file"]]
+# The fixtures that need no DID documents or status lists from elsewhere.
+OFFLINE = [entry for entry in INDEX if not entry["args"]]
 
 # Why each rejected fixture must be rejected: the check that fails and its problem type.
 EXPECTED_FAILURE = {
@@ -51,6 +51,22 @@ def test_fixture_verdict(entry, loader):
     check_name, problem_type = EXPECTED_FAILURE[entry["file"]]
     failed = {check.name: [problem.type for problem in check.problems] for check in result.checks if not check.ok}
     assert problem_type in failed[check_name], failed
+
+
+def test_did_web_and_status_fixtures(loader):
+    """did:web resolved from the fixtures' dids/ folder, status from status/ (the --dids/--status layout)."""
+    from verifier.offline import DidFolder, StatusFolder
+    from verifier.resolution import Resolver
+    from verifier.status_check import StatusChecker
+
+    verifier = Verifier(loader=loader, resolver=Resolver(now=NOW, sources=[DidFolder(FIXTURES / "dids")]),
+                        status=StatusChecker(loader=loader, sources=[StatusFolder(FIXTURES / "status")]))
+    good = verifier.verify_credential(read_json(FIXTURES / "valid-eddsa-didweb-status.json"), now=NOW)
+    assert good.outcome == "verified", good.problems
+    revoked = verifier.verify_credential(read_json(FIXTURES / "neg-eddsa-didweb-revoked.json"), now=NOW)
+    failed = [check for check in revoked.checks if not check.ok]
+    assert [check.name for check in failed] == ["status"]
+    assert "revoked" in failed[0].problems[0].detail.lower()
 
 
 def test_unsigned_presentation_reports_its_credential(loader):

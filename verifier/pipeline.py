@@ -7,7 +7,7 @@ the issuer or holder) and validity period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Mapping
 
@@ -19,6 +19,9 @@ from dataintegrity.proof import KeyResolver, ProofCheck
 from schemas.profile import ProfileChecker
 
 from . import checks
+from .provenance import Provenance
+from .resolution import Resolver
+from .status_check import StatusCheck, StatusChecker, status_entries
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class VerificationResult:
     checks: tuple[CheckResult, ...]
     verification_method: str | None = None
     credentials: tuple["VerificationResult", ...] = field(default=())
+    sources: tuple[Provenance, ...] = field(default=())
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -64,6 +68,8 @@ class VerificationResult:
             result["verificationMethod"] = self.verification_method
         if self.credentials:
             result["credentials"] = [credential.to_json() for credential in self.credentials]
+        if self.sources:
+            result["sources"] = [source.to_json() for source in self.sources]
         return result
 
 
@@ -84,6 +90,8 @@ class Verifier:
     suites: Mapping[str, Cryptosuite] = field(default_factory=lambda: SUITES)
     profile: ProfileChecker = field(default_factory=ProfileChecker)
     check_profile: bool = True
+    resolver: Resolver | None = None
+    status: StatusChecker | None = None
 
     def verify_credential(self, credential: object, *, now: datetime) -> VerificationResult:
         """Verify a credential at time ``now``; never raises on bad input."""
@@ -92,12 +100,22 @@ class Verifier:
             structure = checks.defined_terms(credential, self.loader)
         if not structure.ok:
             return VerificationResult("credential", False, (structure,))
-        proof = self._proof(credential, purpose="assertionMethod", now=now)
+        resolve_key = self.key_resolver(now)
+        proof = self._proof(credential, purpose="assertionMethod", now=now, resolve_key=resolve_key)
         results = [structure, proof]
         if self.check_profile and checks.declares_profile(credential):
             results.append(checks.profile_schema(credential, self.profile))
-        results += [checks.issuer_binding(credential, proof), checks.validity(credential, now)]
-        return VerificationResult("credential", all(r.ok for r in results), tuple(results), _method_id(proof))
+        key = checks.issuer_binding(credential, proof)
+        results += [key, checks.validity(credential, now)]
+        if self.status is not None and key.ok and status_entries(credential):
+            results.append(self.status.check(credential, resolve_key=resolve_key, now=now))
+        sources: tuple[Provenance, ...] = ()
+        if isinstance(resolve_key, Resolver):
+            results[1] = replace(proof, warnings=proof.warnings + resolve_key.warnings)
+            sources = resolve_key.records
+        sources += tuple(s for r in results if isinstance(r, StatusCheck) for s in r.sources)
+        verified = all(r.ok for r in results)
+        return VerificationResult("credential", verified, tuple(results), _method_id(proof), sources=sources)
 
     def verify_presentation(
         self, presentation: object, *, now: datetime, challenge: str | None = None, domain: str | None = None
@@ -112,19 +130,27 @@ class Verifier:
         results: list[CheckResult] = [structure]
         proof: ProofCheck | None = None
         if presentation.get("proof") is not None or challenge is not None:
-            proof = self._proof(presentation, purpose="authentication", now=now, challenge=challenge, domain=domain)
+            resolve_key = self.key_resolver(now)
+            proof = self._proof(presentation, purpose="authentication", now=now, challenge=challenge, domain=domain,
+                                resolve_key=resolve_key)
             results += [proof, checks.holder_binding(presentation, proof)]
         credentials = tuple(self.verify_credential(vc, now=now) for vc in checks.embedded_credentials(presentation))
         results.append(checks.credentials_summary(credentials))
         verified = all(r.ok for r in results)
         return VerificationResult("presentation", verified, tuple(results), _method_id(proof), credentials)
 
-    def _proof(self, document: dict, *, purpose: str, now: datetime, challenge=None, domain=None) -> ProofCheck:
+    def key_resolver(self, now: datetime) -> KeyResolver:
+        """The key resolver for one verification at ``now``: a fresh :class:`Resolver`
+        session (did:web, with freshness records) if one is configured, else ``resolve_key``."""
+        return self.resolver.at(now) if self.resolver is not None else self.resolve_key
+
+    def _proof(self, document: dict, *, purpose: str, now: datetime, resolve_key: KeyResolver,
+               challenge=None, domain=None) -> ProofCheck:
         return verify_proof(
             document,
             suites=self.suites,
             loader=self.loader,
-            resolve_key=self.resolve_key,
+            resolve_key=resolve_key,
             purpose=purpose,
             challenge=challenge,
             domain=domain,

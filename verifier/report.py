@@ -15,6 +15,7 @@ def format_result(result: VerificationResult, source: str, indent: str = "") -> 
         lines.extend(f"{indent}       warning: {warning.title}: {warning.detail}" for warning in check.warnings)
     if result.verification_method:
         lines.append(f"{indent}  signed by {result.verification_method}")
+    lines.extend(f"{indent}  used: {source.describe()}" for source in result.sources)
     for index, credential in enumerate(result.credentials, 1):
         lines.append(format_result(credential, f"credential {index}", indent + "  "))
     return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""The public verifier page: paste or upload a credential or presentation, read the result.
+
+``GET /`` shows the form; ``POST /verify`` (CSRF-protected) verifies and shows
+the verdict first, then the checks, the issuer's registry standing, the
+credential as a person reads it, and what it is worth in the reader's
+framework.  Nothing is stored: the result page carries the credential back in
+its own "check again" form, so that changing the framework or the language
+verifies it afresh.  Preferences (language, framework) are kept in cookies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, make_response, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FileField, HiddenField, TextAreaField
+
+from dataintegrity.errors import InputTooLarge, VCError
+from dataintegrity.jsonio import parse_untrusted_json
+from dataintegrity.results import Problem
+from schemas.credential_view import CredentialView, credential_view, reader_language
+
+from . import i18n
+from .pipeline import VerificationResult
+from .recognition_result import Recognition
+from .recognition_text import credits_phrase, number
+from .trust_assessment import TrustAssessment
+from .web import RegistryUnavailable, VerificationService, is_presentation, service
+
+bp = Blueprint("page", __name__)
+
+
+class VerifyForm(FlaskForm):
+    document = TextAreaField(_l("Paste the credential or presentation (JSON)"))
+    file = FileField(_l("Or choose a file"))
+    target = HiddenField()  # rendered as a select of frameworks and profiles, checked by target_of()
+
+
+class InputProblem(Exception):
+    """What is wrong with what was pasted or uploaded (shown above the form)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass(frozen=True)
+class CredentialReport:
+    """One credential's part of the result page; what could not be worked out is None (the page says why)."""
+
+    result: VerificationResult
+    view: CredentialView | None
+    standing: TrustAssessment | RegistryUnavailable | None
+    recognition: Recognition | None
+
+
+@bp.app_context_processor
+def recognition_words() -> dict:
+    return {"number": number, "credits_phrase": lambda conversion: credits_phrase(*conversion.credits, conversion.unit)}
+
+
+@bp.get("/")
+def index():
+    """The form, with the remembered framework preselected."""
+    form = VerifyForm(target=target_of(request.cookies.get(i18n.TARGET_COOKIE)))
+    response = make_response(render_template("index.html", form=form, targets=target_groups()))
+    return remember_choices(response, i18n.requested(request.args.get("lang")), None)
+
+
+@bp.post("/verify")
+def verify():
+    """Verify what was pasted or uploaded and show the result (the form again, with the reason, if unusable)."""
+    language = i18n.use_language(request.form.get("lang"))
+    form = VerifyForm()
+    target = target_of(form.target.data)
+    try:
+        text, document = read_input(form)
+    except InputProblem as problem:
+        if problem.status == 413:
+            form.document.data = ""  # not sent back
+        page = render_template("index.html", form=form, targets=target_groups(), problem=problem.message)
+        return page, problem.status
+    result = service().verify(document)
+    reports = credential_reports(service(), document, result, target, language)
+    page = render_template("result.html", result=result, reports=reports, text=text, form=form,
+                           target=target, targets=target_groups(), reason=first_problem(result))
+    return remember_choices(make_response(page), i18n.requested(request.form.get("lang")), target)
+
+
+def read_input(form: VerifyForm) -> tuple[str, object]:
+    """The chosen file, else the pasted text, parsed as JSON within the size limit.
+
+    :raises InputProblem: if there is nothing, or it is not acceptable JSON (413 if too large).
+    """
+    limit = current_app.config["VERIFIER_MAX_INPUT_BYTES"]
+    upload = form.file.data
+    data = upload.read(limit + 1) if upload and upload.filename else (form.document.data or "")
+    if not data.strip():
+        raise InputProblem(gettext("Paste a credential or presentation, or choose a file."))
+    try:
+        document = parse_untrusted_json(data, max_bytes=limit)
+    except InputTooLarge:
+        message = gettext("This is larger than %(limit)s KB; a credential is a few kilobytes.", limit=limit // 1024)
+        raise InputProblem(message, 413) from None
+    except VCError as error:
+        raise InputProblem(gettext("This is not JSON that can be checked: %(detail)s", detail=error.detail)) from None
+    return (data.decode("utf-8-sig") if isinstance(data, bytes) else data), document
+
+
+def credential_reports(service: VerificationService, document: object, result: VerificationResult,
+                       target: str | None, language: str) -> list[CredentialReport]:
+    """A report for the credential, or for each credential of a presentation."""
+    if not is_presentation(document):
+        return [credential_report(service, document, result, target, language)]
+    embedded = document.get("verifiableCredential", [])
+    embedded = embedded if isinstance(embedded, list) else [embedded]
+    return [credential_report(service, credential, credential_result, target, language)
+            for credential, credential_result in zip(embedded, result.credentials)]
+
+
+def credential_report(service: VerificationService, credential: object, result: VerificationResult,
+                      target: str | None, language: str) -> CredentialReport:
+    """Registry standing only once the signature is the issuer's; recognition only for a verified credential."""
+    if not isinstance(credential, dict) or not result.checks[0].ok:
+        return CredentialReport(result, None, None, None)
+    signed_by_issuer = {"proof", "key"} <= {check.name for check in result.checks if check.ok}
+    return CredentialReport(
+        result=result,
+        view=readable(credential, reader_language(credential, language, request.accept_languages.values()),
+                      service),
+        standing=service.standing(credential) if signed_by_issuer else None,
+        recognition=service.recognition(credential, target) if result.verified else None,
+    )
+
+
+def readable(credential: dict, language: str, service: VerificationService) -> CredentialView | None:
+    """The credential as a person reads it; None for a shape the display model cannot show."""
+    try:
+        return credential_view(credential, language, service.frameworks.shenzhen_tiers())
+    except (TypeError, AttributeError, ValueError):  # e.g. "alignment": 5 in a credential without the profile
+        return None
+
+
+def first_problem(result: VerificationResult) -> tuple[Problem | None, int | None]:
+    """The reason for the verdict: the first error (else warning), and which credential (1-based) it is in."""
+    for index, credential in enumerate(result.credentials, 1):
+        if not credential.verified and credential.problems:
+            return credential.problems[0], index
+    listed = result.problems or result.warnings
+    if listed:
+        return listed[0], None
+    for index, credential in enumerate(result.credentials, 1):
+        if credential.warnings:
+            return credential.warnings[0], index
+    return None, None
+
+
+def target_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The select's option groups: receiving frameworks, then institutions' recognition profiles."""
+    frameworks = [(f"framework:{f.id}", f"{f.short_name} — {f.name}" if f.short_name else f.name)
+                  for f in service().receiving_frameworks()]
+    profiles = [(f"profile:{p.id}", p.name) for p in service().profiles.values()]
+    return [(gettext("Qualifications frameworks"), frameworks), (gettext("Institutions' recognition profiles"), profiles)]
+
+
+def target_of(value: str | None) -> str | None:
+    """``value`` if it names one of the select's options."""
+    return value if any(value == key for _, options in target_groups() for key, _ in options) else None
+
+
+def remember_choices(response, language: str | None, target: str | None):
+    if language:
+        i18n.remember(response, i18n.LANGUAGE_COOKIE, language)
+    if target:
+        i18n.remember(response, i18n.TARGET_COOKIE, target)
+    return response
