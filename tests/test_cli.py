@@ -256,3 +256,37 @@ class TestSchemaCheck:
         code, out, err = run("sign", write(tmp_path, "c.json", credential), "--key", tmp_path / "k.pem", "--set-issuer")
         assert code == 1 and out == ""
         assert "credentialSubject.achievement.name: needs an English version" in err
+
+
+class TestVerifyFullPipeline:
+    """did:web from folders, status lists, the trust registry and recognition (--as)."""
+
+    def test_fixture_folders(self):
+        code, out, _ = run("verify", "--no-network", FIXTURES / "valid-eddsa-didweb-status.json",
+                           "--dids", FIXTURES / "dids", "--status", FIXTURES / "status")
+        assert code == 0 and "used: status list https://issuer.example.edu/status/1" in out
+        code, out, _ = run("verify", "--no-network", FIXTURES / "neg-eddsa-didweb-revoked.json",
+                           "--dids", FIXTURES / "dids", "--status", FIXTURES / "status")
+        assert code == 1 and "FAIL status" in out
+
+    def test_status_unknown_is_a_warning_not_a_pass(self):
+        code, out, _ = run("verify", "--no-network", FIXTURES / "valid-eddsa-didweb-status.json", "--dids", FIXTURES / "dids")
+        assert code == 0 and out.startswith("VERIFIED WITH WARNINGS") and "Status unknown" in out
+
+    def test_recognition_and_trust(self, tmp_path):
+        run("keys", "import", "--seed", SEED.hex(), "--out", tmp_path / "k.pem")
+        code, signed, _ = run("sign", EXAMPLE, "--key", tmp_path / "k.pem", "--set-issuer")
+        path = write(tmp_path, "nev.json", signed)
+        code, out, _ = run("verify", "--no-network", "--json", "--as", "mqf", "--now", "2027-01-01T00:00:00Z", path)
+        result = json.loads(out)
+        assert result["outcome"] == "verified-with-warnings"  # no status list copy; issuer not in the registry
+        assert result["trust"]["code"] == "NOT_LISTED"
+        assert [check["check"] for check in result["checks"]] == [
+            "structure", "proof", "schema", "key", "validity", "status", "trust", "recognition"]
+        assert result["recognition"]["framework"]["id"] == "mqf" and result["recognition"]["ok"] is True
+        code, out, _ = run("verify", "--no-network", "--as", "poli-automotif-selangor", "--now", "2027-01-01T00:00:00Z", path)
+        assert "recognition: SA-T3 → AQRF 4 (illustrative) → MQF 4, Diploma" in out
+
+    def test_unknown_recognition_target(self):
+        code, _, err = run("verify", "--as", "atlantis", FIXTURES / "valid-eddsa-rdfc-2022.json")
+        assert code == 2 and "is not a framework, a bundled profile or a file" in err

@@ -129,6 +129,24 @@ def profile_schema(credential: dict, checker: ProfileChecker) -> CheckResult:
     return CheckResult("schema", not problems, problems)
 
 
+def trust(credential: dict, registry) -> tuple[CheckResult, object]:
+    """Issuer trust: what the alliance registry says about the issuer (never fails verification).
+
+    A signature can be valid from an issuer that is not a recognised member:
+    anything but "recognised, within scope" is a warning, said plainly.
+    """
+    assessment = registry.assess(credential)
+    if assessment.recognised:
+        return CheckResult.passed("trust"), assessment
+    warning = Problem(f"https://skillspassport.org/problems#{assessment.code}", "Issuer standing", assessment.message)
+    return CheckResult.warned("trust", warning), assessment
+
+
+def recognition(result) -> CheckResult:
+    """Recognition: the mapping onto the receiving framework; what it could not map is a warning."""
+    return CheckResult("recognition", True, warnings=tuple(result.problems))
+
+
 def issuer_binding(credential: dict, proof: ProofCheck) -> CheckResult:
     """Key binding: every proof's verification method is controlled by the issuer."""
     return _binding("key", issuer_id(credential), proof, "issuer")

@@ -13,14 +13,17 @@ from dataintegrity import bundled_loader
 from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.errors import VCError
 from dataintegrity.jsonio import MAX_INPUT_BYTES, parse_untrusted_json
+from schemas.recognition_profiles import ProfileError, bundled_profiles, load_profile
 
 from .bundle import BundleError, load_bundle
 from .http import HttpFetcher
 from .offline import DidFolder, StatusFolder
 from .pipeline import VerificationResult, Verifier
 from .report import format_result
+from .recognition import RecognitionTarget
 from .resolution import Resolver
 from .status_check import StatusChecker
+from .trust import TrustRegistry, bundled_registry, bundled_trusted_issuers
 
 EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -43,17 +46,42 @@ class UnusableInput(click.ClickException):
               help="Verify from an offline trust bundle (skillpass bundle); implies --no-network.")
 @click.option("--network/--no-network", default=True, show_default=True,
               help="Fetch did:web documents and status lists over https when no folder or bundle has them.")
-def verify_command(source, as_json, now_text, challenge, domain, dids_dir, status_dir, bundle_file, network) -> None:
+@click.option("--as", "recognise_as", metavar="FRAMEWORK|PROFILE",
+              help="Show what the credential is worth in a framework (mqf, hkqf, thai-nqf, eqf, …) or for a "
+                   "recognition profile (a bundled profile id or a YAML file).")
+def verify_command(source, as_json, now_text, challenge, domain, dids_dir, status_dir, bundle_file, network,
+                   recognise_as) -> None:
     """Verify a credential or presentation (a JSON file, or - for standard input)."""
     document = read_json_input(source)
     now = _parse_now(now_text)
     verifier = _verifier(dids_dir, status_dir, bundle_file, network and not bundle_file, now)
+    target = recognition_target(recognise_as, verifier.frameworks) if recognise_as else None
     if _is_presentation(document):
         result = verifier.verify_presentation(document, now=now, challenge=challenge, domain=domain)
     else:
-        result = verifier.verify_credential(document, now=now)
+        result = verifier.verify_credential(document, now=now, recognise_as=target)
     _print(result, source, as_json)
     sys.exit(EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED)
+
+
+def recognition_target(value: str, frameworks) -> RecognitionTarget:
+    """A framework id, a bundled recognition profile id, or a profile YAML file.
+
+    :raises click.BadParameter: (exit 2) naming the choices.
+    """
+    if value in frameworks:
+        return RecognitionTarget(value)
+    profiles = bundled_profiles(frameworks)
+    if value in profiles:
+        return RecognitionTarget.for_profile(profiles[value])
+    if Path(value).is_file():
+        try:
+            return RecognitionTarget.for_profile(load_profile(Path(value), frameworks))
+        except ProfileError as error:
+            raise click.BadParameter(str(error), param_hint="--as") from None
+    choices = ", ".join([*frameworks.ids, *profiles])
+    raise click.BadParameter(f"{value!r} is not a framework, a bundled profile or a file; choose from {choices}",
+                             param_hint="--as")
 
 
 def _verifier(dids_dir, status_dir, bundle_file, network, now) -> Verifier:
@@ -72,8 +100,23 @@ def _verifier(dids_dir, status_dir, bundle_file, network, now) -> Verifier:
         status_sources.insert(0, StatusFolder(Path(status_dir)))
     fetcher = HttpFetcher() if network else None
     loader = bundled_loader()
-    return Verifier(loader=loader, resolver=Resolver(now=now, sources=did_sources, fetcher=fetcher),
+    resolver = Resolver(now=now, sources=did_sources, fetcher=fetcher)
+    registry_document = bundle.registry_document() if bundle_file else None
+    return Verifier(loader=loader, resolver=resolver, registry=_registry(loader, resolver, registry_document, now),
                     status=StatusChecker(loader=loader, sources=status_sources, fetcher=fetcher))
+
+
+def _registry(loader, resolver: Resolver, document: dict | None, now: datetime) -> TrustRegistry | None:
+    """The bundle's trust registry, else the bundled one; verified, or None with a warning."""
+    try:
+        if document is None:
+            return bundled_registry(loader=loader, now=now, resolve_key=resolver.at(now))
+        return TrustRegistry.from_credential(document, loader=loader, resolve_key=resolver.at(now),
+                                             trusted_issuers=bundled_trusted_issuers(), now=now)
+    except VCError as error:
+        click.echo(f"warning: the trust registry is unavailable, issuers are not checked against it: {error.detail}",
+                   err=True)
+        return None
 
 
 def read_json_input(source: str) -> object:

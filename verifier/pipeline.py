@@ -18,7 +18,13 @@ from dataintegrity.loader import DocumentLoader
 from dataintegrity.proof import KeyResolver, ProofCheck
 from schemas.profile import ProfileChecker
 
+from schemas.framework_model import Frameworks
+
 from . import checks
+from .recognition import RecognitionTarget, recognise
+from .recognition_result import Recognition
+from .trust import TrustRegistry
+from .trust_assessment import TrustAssessment
 from .provenance import Provenance
 from .resolution import Resolver
 from .status_check import StatusCheck, StatusChecker, status_entries
@@ -39,6 +45,8 @@ class VerificationResult:
     verification_method: str | None = None
     credentials: tuple["VerificationResult", ...] = field(default=())
     sources: tuple[Provenance, ...] = field(default=())
+    trust: TrustAssessment | None = None
+    recognition: Recognition | None = None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -70,6 +78,10 @@ class VerificationResult:
             result["credentials"] = [credential.to_json() for credential in self.credentials]
         if self.sources:
             result["sources"] = [source.to_json() for source in self.sources]
+        if self.trust is not None:
+            result["trust"] = self.trust.to_json()
+        if self.recognition is not None:
+            result["recognition"] = self.recognition.to_json()
         return result
 
 
@@ -92,9 +104,21 @@ class Verifier:
     check_profile: bool = True
     resolver: Resolver | None = None
     status: StatusChecker | None = None
+    registry: TrustRegistry | None = None
+    frameworks: Frameworks | None = None
 
-    def verify_credential(self, credential: object, *, now: datetime) -> VerificationResult:
-        """Verify a credential at time ``now``; never raises on bad input."""
+    def __post_init__(self) -> None:
+        if self.frameworks is None:  # recognition reads the framework data the profile checker has
+            object.__setattr__(self, "frameworks", self.profile.frameworks)
+
+    def verify_credential(
+        self, credential: object, *, now: datetime, recognise_as: RecognitionTarget | None = None
+    ) -> VerificationResult:
+        """Verify a credential at time ``now``; never raises on bad input.
+
+        :param recognise_as: the receiving framework (or institution profile) to
+            map the credential onto; the result then carries the recognition.
+        """
         structure = checks.credential_structure(credential)
         if structure.ok and not checks.signed_only_with_rdfc(credential):
             structure = checks.defined_terms(credential, self.loader)
@@ -114,8 +138,16 @@ class Verifier:
             results[1] = replace(proof, warnings=proof.warnings + resolve_key.warnings)
             sources = resolve_key.records
         sources += tuple(s for r in results if isinstance(r, StatusCheck) for s in r.sources)
+        assessment = recognition = None
+        if self.registry is not None:
+            trust, assessment = checks.trust(credential, self.registry)
+            results.append(trust)
+        if recognise_as is not None:
+            recognition = recognise(credential, recognise_as, self.frameworks)
+            results.append(checks.recognition(recognition))
         verified = all(r.ok for r in results)
-        return VerificationResult("credential", verified, tuple(results), _method_id(proof), sources=sources)
+        return VerificationResult("credential", verified, tuple(results), _method_id(proof), sources=sources,
+                                  trust=assessment, recognition=recognition)
 
     def verify_presentation(
         self, presentation: object, *, now: datetime, challenge: str | None = None, domain: str | None = None

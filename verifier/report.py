@@ -16,6 +16,11 @@ def format_result(result: VerificationResult, source: str, indent: str = "") -> 
     if result.verification_method:
         lines.append(f"{indent}  signed by {result.verification_method}")
     lines.extend(f"{indent}  used: {source.describe()}" for source in result.sources)
+    if result.trust is not None and result.trust.recognised:  # otherwise its warning says it
+        lines.append(f"{indent}  issuer: {result.trust.message}")
+    if result.recognition is not None:
+        lines.append(f"{indent}  recognition: {result.recognition.summary()}")
+        lines.extend(f"{indent}    note: {caveat}" for caveat in result.recognition.caveats)
     for index, credential in enumerate(result.credentials, 1):
         lines.append(format_result(credential, f"credential {index}", indent + "  "))
     return "\n".join(lines)
