@@ -43,13 +43,14 @@ class TestVerify:
     def test_verified(self):
         code, out, _ = run("verify", FIXTURES / "valid-eddsa-rdfc-2022.json")
         assert code == 0
-        assert out.startswith("VERIFIED: ")
+        # The test key's issuer is no alliance member: verified, with that said as a warning.
+        assert out.startswith("VERIFIED WITH WARNINGS: ") and "not listed" in out
 
     def test_json_output(self):
         code, out, _ = run("verify", "--json", FIXTURES / "valid-ecdsa-rdfc-2019.json")
         result = json.loads(out)
         assert code == 0 and result["verified"] is True
-        assert [check["check"] for check in result["checks"]] == ["structure", "proof", "key", "validity"]
+        assert [check["check"] for check in result["checks"]] == ["structure", "proof", "key", "validity", "trust"]
 
     def test_standard_input(self):
         data = (FIXTURES / "valid-eddsa-jcs-2022.json").read_bytes()
