@@ -32,7 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.defaults(instance))
     app.config.update(test_config if test_config is not None else config.from_environment())
     _fill_secrets(app, instance)
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PUBLIC_URL"].startswith("https://"))
+    if "SESSION_COOKIE_SECURE" not in (test_config or {}):  # Flask's default (False) is not a choice
+        app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https://")
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["skillpass_db"] = database

@@ -16,12 +16,12 @@ from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_ke
 from verifier import Verifier
 from verifier.cli import UnusableInput, read_json_input, verify_command
 from verifier.bundle_cli import bundle_command
-from verifier.registry_cli import registry_group
 from schemas.profile import ProfileChecker
 from verifier.checks import declares_profile
 from verifier.report import format_result
 
 from . import keystore
+from .registry_cli import registry_group
 from .server_cli import init_command, serve_command
 from .batch_cli import issue_command
 

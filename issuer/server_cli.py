@@ -58,17 +58,10 @@ def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from verifier.web import create_app as create_verifier_app
+
     app = _prepared_app(demo)
-    verifier_app = _verifier_app()
-    click.echo(f"Skills Passport on http://{host}:{port}/console/ (console)"
-               + (f" and http://{host}:{port}/ (verifier)" if verifier_app else ""))
-    waitress.serve(dispatcher(app, verifier_app), host=host, port=port, threads=threads, ident="skillpass")
-
-
-def _verifier_app():
-    """The verifier web app, once the verifier package provides one."""
-    try:
-        from verifier.web import create_app as create_verifier_app
-    except ImportError:
-        return None
-    return create_verifier_app()
+    click.echo(f"Skills Passport on http://{host}:{port}/console/ (console) and http://{host}:{port}/ (verifier)")
+    # Bodies above the largest upload (a 20 MB cohort file) are refused before they are buffered.
+    waitress.serve(dispatcher(app, create_verifier_app()), host=host, port=port, threads=threads, ident="skillpass",
+                   max_request_body_size=21 * 1024 * 1024)

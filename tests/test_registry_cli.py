@@ -1,7 +1,6 @@
 """``skillpass registry``: the alliance-admin commands, run as a subprocess.
 
-Until ``issuer/cli.py`` registers the group, it runs as
-``python -m verifier.registry_cli`` (the same click group).
+It runs as ``python -m issuer.registry_cli`` (the group ``skillpass registry`` registers).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.jcs import canonicalize_jcs
 from dataintegrity.keys import did_key, did_key_verification_method, private_key_from_seed, resolve_did_key_for
 from issuer.keystore import save_private_key
-from verifier.registry_cli import registry_group
+from issuer.registry_cli import registry_group
 from verifier.trust import REGISTRY_CONTEXT, TrustRegistry
 
 PASSPHRASE = "alliance admin passphrase"
@@ -39,7 +38,7 @@ def run(*args, passphrase=PASSPHRASE, cwd=None):
     if passphrase is not None:
         env["SKILLPASS_KEY_PASSPHRASE"] = passphrase
     result = subprocess.run(
-        [sys.executable, "-m", "verifier.registry_cli", *map(str, args)],
+        [sys.executable, "-m", "issuer.registry_cli", *map(str, args)],
         capture_output=True, env=env, timeout=60, stdin=subprocess.DEVNULL, cwd=cwd,
     )
     stdout, stderr = result.stdout.decode(), result.stderr.decode()

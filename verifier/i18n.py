@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
 def _template_words() -> dict:
     return {"ui_language": ui_language(), "ui_languages": UI_LANGUAGES, "verdict_word": VERDICTS.get,
             "check_name": check_name, "problem_title": problem_title, "standing_words": STANDINGS.get,
-            "step_kind": lambda kind: STEP_KINDS.get(kind, kind), "data_status": data_status}
+            "step_kind": lambda kind: STEP_KINDS.get(kind, kind), "data_status": data_status,
+            "about_standing": lambda problem: problem.type.rpartition("#")[2] in STANDINGS}
 
 
 def ui_language() -> str:
@@ -98,6 +99,8 @@ CHECK_NAMES = {
     "status": _l("Revocation and suspension"),
     "credentials": _l("Credentials in the presentation"),
     "challenge": _l("Protection against replay"),
+    "trust": _l("Issuer's standing in the alliance registry"),
+    "recognition": _l("Recognition"),
 }
 #: Titles the core uses under a general problem type, translated by their words.
 TITLES = {
@@ -131,6 +134,12 @@ PROBLEM_TITLES = {
     errors.UNSUPPORTED_CRYPTOSUITE: _l("It is signed with a method this verifier does not accept"),
     errors.INPUT_TOO_LARGE: _l("It is too large"),
     errors.SCHEMA_VIOLATION: _l("It does not follow the Skills Passport credential profile"),
+    # The issuer's standing (verifier/trust_assessment.py), a warning unless recognised within scope.
+    errors.SP + "NOT_LISTED": _l("The issuer is not listed in the alliance registry (the signature may still be valid)"),
+    errors.SP + "RECOGNISED_OUT_OF_SCOPE": _l("The issuer is a recognised member, but this is outside its registered scope"),
+    errors.SP + "RECOGNISED_SCOPE_UNKNOWN": _l("The issuer is a recognised member; its scope could not be checked"),
+    errors.SP + "MEMBER_SUSPENDED": _l("The issuer's alliance membership is suspended"),
+    errors.SP + "MEMBER_WITHDRAWN": _l("The issuer has withdrawn from the alliance"),
     # Status and DID resolution codes (verifier/reasons.py), by their stable URLs.
     errors.SP + "REVOKED": _l("The issuer has revoked it"),
     errors.SP + "SUSPENDED": _l("The issuer has suspended it"),

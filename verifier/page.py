@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -90,6 +90,12 @@ def verify():
     return remember_choices(make_response(page), i18n.requested(request.form.get("lang")), target)
 
 
+@bp.get("/verify")
+def verify_again():
+    """A reload or a bookmark of a result: nothing was kept, so back to the form."""
+    return redirect(url_for("page.index"))
+
+
 def read_input(form: VerifyForm) -> tuple[str, object]:
     """The chosen file, else the pasted text, parsed as JSON within the size limit.
 
@@ -131,7 +137,7 @@ def credential_report(service: VerificationService, credential: object, result: 
         result=result,
         view=readable(credential, reader_language(credential, language, request.accept_languages.values()),
                       service),
-        standing=service.standing(credential) if signed_by_issuer else None,
+        standing=service.standing(result) if signed_by_issuer else None,
         recognition=service.recognition(credential, target) if result.verified else None,
     )
 
@@ -145,16 +151,21 @@ def readable(credential: dict, language: str, service: VerificationService) -> C
 
 
 def first_problem(result: VerificationResult) -> tuple[Problem | None, int | None]:
-    """The reason for the verdict: the first error (else warning), and which credential (1-based) it is in."""
-    for index, credential in enumerate(result.credentials, 1):
-        if not credential.verified and credential.problems:
-            return credential.problems[0], index
-    listed = result.problems or result.warnings
-    if listed:
-        return listed[0], None
-    for index, credential in enumerate(result.credentials, 1):
-        if credential.warnings:
-            return credential.warnings[0], index
+    """The reason for the verdict: the first error (else warning), and which credential (1-based) it is in.
+
+    A presentation's ``credentials`` check only says that a credential failed: the reason is that credential's.
+    """
+    for attribute in ("problems", "warnings"):
+        for check in result.checks:
+            listed = getattr(check, attribute)
+            if listed and check.name == "credentials":
+                return next(((getattr(c, attribute)[0], index) for index, c in enumerate(result.credentials, 1)
+                             if getattr(c, attribute)), (listed[0], None))
+            if listed:
+                return listed[0], None
+        for index, credential in enumerate(result.credentials, 1):  # a credential's warning, if nothing else
+            if getattr(credential, attribute):
+                return getattr(credential, attribute)[0], index
     return None, None
 
 

@@ -13,6 +13,10 @@ Configuration (``test_config`` replaces the environment):
                                        secret kept in the instance folder, shared by all processes)
 ``SKILLPASS_VERIFIER_REGISTRY``        a trust registry file to use instead of the bundled one
 ``SKILLPASS_VERIFIER_TRUSTED_ISSUERS`` the alliance DIDs it may be signed by, comma-separated
+``SKILLPASS_VERIFIER_NETWORK``         ``0`` to never fetch did:web documents and status lists over
+                                       https (default: fetch them, through the guarded client)
+``SKILLPASS_VERIFIER_DIDS``            a folder of did:web DID documents, tried before the network
+``SKILLPASS_VERIFIER_STATUS``          a folder of status lists (with ``status.json``), likewise
 ``SKILLPASS_PUBLIC_URL``               an ``https://`` URL marks cookies ``Secure``
 =====================================  ==============================================================
 """
@@ -43,9 +47,13 @@ from schemas.profile import ProfileChecker
 from schemas.recognition_profiles import RecognitionProfile, bundled_profiles
 
 from . import checks
+from .http import HttpFetcher
+from .offline import DidFolder, StatusFolder
 from .pipeline import VerificationResult, Verifier
 from .recognition import RecognitionTarget, recognise
 from .recognition_result import Recognition
+from .resolution import Resolver
+from .status_check import StatusChecker
 from .trust import TrustRegistry, bundled_registry_document, bundled_trusted_issuers
 from .trust_assessment import TrustAssessment
 
@@ -53,6 +61,9 @@ ENVIRONMENT = {
     "SKILLPASS_VERIFIER_SECRET_KEY": "SECRET_KEY",
     "SKILLPASS_VERIFIER_REGISTRY": "VERIFIER_REGISTRY_FILE",
     "SKILLPASS_VERIFIER_TRUSTED_ISSUERS": "VERIFIER_TRUSTED_ISSUERS",
+    "SKILLPASS_VERIFIER_NETWORK": "VERIFIER_NETWORK",
+    "SKILLPASS_VERIFIER_DIDS": "VERIFIER_DIDS_DIR",
+    "SKILLPASS_VERIFIER_STATUS": "VERIFIER_STATUS_DIR",
     "SKILLPASS_PUBLIC_URL": "PUBLIC_URL",
 }
 #: Loaded only from this server; no inline script or style; never framed.
@@ -86,36 +97,56 @@ def create_app(test_config: dict | None = None) -> Flask:
     :param test_config: settings that replace the environment's (tests).
     """
     app = VerifierApp(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+    app.extensions["skillpass_verifier"] = build_service(app.config)
+
+    from . import api, i18n, page
+
+    app.before_request(_start_clock)  # first, so that the time of a refused form is measured too
+    i18n.init_app(app)
+    csrf = CSRFProtect(app)
+    app.register_blueprint(page.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # JSON without cookies: a cross-site request gains nothing
+    if app.config["VERIFIER_ACCESS_LOG"] and not access_log.handlers:
+        handler = logging.StreamHandler()  # stderr, unless the deployment configures "verifier.access" itself
+        handler.setFormatter(logging.Formatter("%(asctime)s verifier %(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+    app.after_request(_finish)
+    app.register_error_handler(HTTPException, _http_error)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    """Safe defaults, then ``test_config`` or the environment; a secret key made once if none is given."""
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=3 * MAX_INPUT_BYTES,  # the page's form: a file and a pasted text, each ≤ 1 MB
         MAX_FORM_MEMORY_SIZE=2 * MAX_INPUT_BYTES + 65536,
         VERIFIER_MAX_INPUT_BYTES=MAX_INPUT_BYTES,
         VERIFIER_REGISTRY_FILE=None,
         VERIFIER_TRUSTED_ISSUERS=None,
+        VERIFIER_NETWORK=True,
+        VERIFIER_DIDS_DIR=None,
+        VERIFIER_STATUS_DIR=None,
         VERIFIER_CLOCK=None,
+        VERIFIER_ACCESS_LOG=True,
         PUBLIC_URL="",
         SESSION_COOKIE_NAME="skillpass_verifier",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=12 * 3600,
+        # Referrer-Policy: no-referrer means browsers send no Referer (and "Origin: null") with the form,
+        # so Flask-WTF's HTTPS Referer check would refuse every post; the token and SameSite=Lax remain.
+        WTF_CSRF_SSL_STRICT=False,
     )
     app.config.update(test_config if test_config is not None else _from_environment())
-    app.config.setdefault("SESSION_COOKIE_SECURE", str(app.config["PUBLIC_URL"]).startswith("https://"))
+    if str(app.config["VERIFIER_NETWORK"]).lower() in ("0", "false", "no", "off"):
+        app.config["VERIFIER_NETWORK"] = False
+    if str(app.config["PUBLIC_URL"]).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # (Flask's default is False, so setdefault would not do)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path), "verifier_secret_key")
-    app.extensions["skillpass_verifier"] = build_service(app.config)
-
-    from . import api, i18n, page
-
-    i18n.init_app(app)
-    csrf = CSRFProtect(app)
-    app.register_blueprint(page.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # JSON without cookies: a cross-site request gains nothing
-    app.before_request(_start_clock)
-    app.after_request(_finish)
-    app.register_error_handler(HTTPException, _http_error)
-    return app
 
 
 def service() -> VerificationService:
@@ -221,8 +252,9 @@ class VerificationService:
             structure = checks.defined_terms(credential, self.verifier.loader)
         if not structure.ok:
             return VerificationResult("credential", False, (structure,))
+        now = self.clock()
         proof = verify_proof(credential, suites=self.verifier.suites, loader=self.verifier.loader,
-                             resolve_key=self.verifier.resolve_key, purpose="assertionMethod", now=self.clock())
+                             resolve_key=self.verifier.key_resolver(now), purpose="assertionMethod", now=now)
         key = checks.issuer_binding(credential, proof)
         method = proof.verification_methods[0].id if proof.ok and proof.verification_methods else None
         return VerificationResult("credential", proof.ok and key.ok, (structure, proof, key), method)
@@ -254,14 +286,14 @@ class VerificationService:
         """The frameworks a credential can be recognised in (all but the Shenzhen Agreement tier model)."""
         return [framework for framework in self.frameworks if framework.tier_table is None]
 
-    def standing(self, credential: dict) -> TrustAssessment | RegistryUnavailable:
-        """What the trust registry says about the credential's issuer, or why it cannot say."""
+    def standing(self, result: VerificationResult) -> TrustAssessment | RegistryUnavailable:
+        """What the trust registry said about the credential's issuer (the pipeline's ``trust``), or why it cannot."""
         if isinstance(self.registry, RegistryUnavailable):
             return self.registry
         if self.clock() > self.registry.info.valid_until:
             return RegistryUnavailable(f"the registry {self.registry.info.id} expired on "
                                        f"{self.registry.info.valid_until:%Y-%m-%d}; fetch a current one")
-        return self.registry.assess(credential)
+        return result.trust if result.trust is not None else RegistryUnavailable("the issuer was not assessed")
 
     def recognition(self, credential: dict, target: str | None) -> Recognition | None:
         """Recognition in ``framework:<id>`` or ``profile:<id>``; None for no (or an unknown) target."""
@@ -282,21 +314,33 @@ def is_presentation(document: object) -> bool:
 
 
 def build_service(config: Mapping) -> VerificationService:
-    """The service for a configuration; a registry that does not verify is reported, not fatal."""
+    """The service for a configuration: the pipeline with did:web resolution and status checks (folders
+    first, then https unless ``VERIFIER_NETWORK`` is off) and the trust registry, which when it does not
+    verify is reported on every result, not fatal."""
     clock = config.get("VERIFIER_CLOCK") or (lambda: datetime.now(timezone.utc))
+    now = clock()
     frameworks = load_frameworks()
     loader = bundled_loader()
-    verifier = Verifier(loader=loader, profile=ProfileChecker(frameworks))
-    return VerificationService(verifier, frameworks, bundled_profiles(frameworks),
-                               _registry(config, verifier, clock()), clock)
+    fetcher = HttpFetcher() if config.get("VERIFIER_NETWORK") else None
+    dids, status = config.get("VERIFIER_DIDS_DIR"), config.get("VERIFIER_STATUS_DIR")
+    resolver = Resolver(now=now, sources=[DidFolder(Path(dids))] if dids else [], fetcher=fetcher)
+    registry = _registry(config, loader, resolver.at(now), now)
+    verifier = Verifier(
+        loader=loader,
+        profile=ProfileChecker(frameworks),
+        resolver=resolver,
+        status=StatusChecker(loader=loader, sources=[StatusFolder(Path(status))] if status else [], fetcher=fetcher),
+        registry=registry if isinstance(registry, TrustRegistry) else None,
+    )
+    return VerificationService(verifier, frameworks, bundled_profiles(frameworks), registry, clock)
 
 
-def _registry(config: Mapping, verifier: Verifier, now: datetime) -> TrustRegistry | RegistryUnavailable:
+def _registry(config: Mapping, loader, resolve_key, now: datetime) -> TrustRegistry | RegistryUnavailable:
     try:
         document = _registry_document(config.get("VERIFIER_REGISTRY_FILE"))
         trusted = config.get("VERIFIER_TRUSTED_ISSUERS") or bundled_trusted_issuers()
         trusted = [did.strip() for did in trusted.split(",")] if isinstance(trusted, str) else trusted
-        return TrustRegistry.from_credential(document, loader=verifier.loader, resolve_key=verifier.resolve_key,
+        return TrustRegistry.from_credential(document, loader=loader, resolve_key=resolve_key,
                                              trusted_issuers=frozenset(trusted), now=now)
     except VCError as error:
         logging.getLogger(__name__).warning("trust registry unavailable: %s", error.title)

@@ -2,9 +2,8 @@
 
 ``show`` and ``export`` only verify.  ``create``, ``add-member``,
 ``remove-member`` and ``set-status`` sign, with an encrypted key file from
-``skillpass keys new`` (passphrase from ``SKILLPASS_KEY_PASSPHRASE``); they
-import the issuer's keystore lazily, inside the command, and the verifier's
-web app never imports this module, so a deployed verifier holds no key.
+``skillpass keys new`` (passphrase from ``SKILLPASS_KEY_PASSPHRASE``). It
+lives with the issuer, which holds keys; the verifier only reads registries.
 
 Every edit verifies the file first (it must be signed by the same key),
 re-signs it with a later ``validFrom`` (so verifiers see a newer version),
@@ -30,10 +29,10 @@ from dataintegrity.errors import VCError
 from dataintegrity.jcs import canonicalize_jcs
 from dataintegrity.keys import algorithm_of, did_key, did_key_verification_method, resolve_did_key_for
 
-from .cli import UnusableInput, read_json_input
-from .trust import REGISTRY_CONTEXT, REGISTRY_TYPE, TrustRegistry, bundled_trusted_issuers
-from .trust_errors import MalformedRegistry, RegistryError, RegistryNotCurrent
-from .trust_model import STATUSES, check_registry_schema
+from verifier.cli import UnusableInput, read_json_input
+from verifier.trust import REGISTRY_CONTEXT, REGISTRY_TYPE, TrustRegistry, bundled_trusted_issuers
+from verifier.trust_errors import MalformedRegistry, RegistryError, RegistryNotCurrent
+from verifier.trust_model import STATUSES, check_registry_schema
 
 PASSPHRASE_ENV = "SKILLPASS_KEY_PASSPHRASE"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -274,7 +273,7 @@ def _table(registry: TrustRegistry) -> str:
 
 
 def _load_key(key_file: str):
-    from issuer import keystore  # lazily: only the signing commands touch private keys
+    from . import keystore  # lazily: only the signing commands touch private keys
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:
