@@ -192,3 +192,19 @@ def test_unusable_bundles_are_refused_with_a_clear_error(tmp_path, changes, mess
 def test_a_missing_bundle_file_is_a_clear_error(tmp_path):
     with pytest.raises(BundleError, match="cannot read the trust bundle"):
         load_bundle(tmp_path / "nope.json")
+
+
+def test_the_web_verifier_uses_a_bundle_with_no_network(bundle_file):
+    """SKILLPASS_VERIFIER_BUNDLE: did:web and status from the bundle, the freshness shown, nothing fetched."""
+    from verifier.web import create_app
+
+    app = create_app({"SECRET_KEY": "bundle test", "VERIFIER_BUNDLE": str(bundle_file), "VERIFIER_NETWORK": True,
+                      "VERIFIER_CLOCK": lambda: BUNDLED_AT})
+    response = app.test_client().post("/credentials/verify",
+                                      json={"verifiableCredential": read_json(FIXTURES / "valid-eddsa-didweb-status.json")})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert any("offline bundle" in json.dumps(source) for source in body["sources"])
+    revoked = app.test_client().post("/credentials/verify",
+                                     json={"verifiableCredential": read_json(FIXTURES / "neg-eddsa-didweb-revoked.json")})
+    assert revoked.status_code == 400

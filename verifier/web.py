@@ -17,6 +17,8 @@ Configuration (``test_config`` replaces the environment):
                                        https (default: fetch them, through the guarded client)
 ``SKILLPASS_VERIFIER_DIDS``            a folder of did:web DID documents, tried before the network
 ``SKILLPASS_VERIFIER_STATUS``          a folder of status lists (with ``status.json``), likewise
+``SKILLPASS_VERIFIER_BUNDLE``          an offline trust bundle (``skillpass bundle``): its registry, DID
+                                       documents and status lists are used and the network is not
 ``SKILLPASS_PUBLIC_URL``               an ``https://`` URL marks cookies ``Secure``
 =====================================  ==============================================================
 """
@@ -48,6 +50,7 @@ from schemas.recognition_profiles import RecognitionProfile, bundled_profiles
 
 from . import checks
 from .http import HttpFetcher
+from .bundle import load_bundle
 from .offline import DidFolder, StatusFolder
 from .pipeline import VerificationResult, Verifier
 from .recognition import RecognitionTarget, recognise
@@ -64,6 +67,7 @@ ENVIRONMENT = {
     "SKILLPASS_VERIFIER_NETWORK": "VERIFIER_NETWORK",
     "SKILLPASS_VERIFIER_DIDS": "VERIFIER_DIDS_DIR",
     "SKILLPASS_VERIFIER_STATUS": "VERIFIER_STATUS_DIR",
+    "SKILLPASS_VERIFIER_BUNDLE": "VERIFIER_BUNDLE",
     "SKILLPASS_PUBLIC_URL": "PUBLIC_URL",
 }
 #: Loaded only from this server; no inline script or style; never framed.
@@ -321,23 +325,31 @@ def build_service(config: Mapping) -> VerificationService:
     now = clock()
     frameworks = load_frameworks()
     loader = bundled_loader()
-    fetcher = HttpFetcher() if config.get("VERIFIER_NETWORK") else None
+    bundle = load_bundle(config["VERIFIER_BUNDLE"]) if config.get("VERIFIER_BUNDLE") else None
+    fetcher = HttpFetcher() if config.get("VERIFIER_NETWORK") and bundle is None else None
     dids, status = config.get("VERIFIER_DIDS_DIR"), config.get("VERIFIER_STATUS_DIR")
-    resolver = Resolver(now=now, sources=[DidFolder(Path(dids))] if dids else [], fetcher=fetcher)
-    registry = _registry(config, loader, resolver.at(now), now)
+    did_sources = [DidFolder(Path(dids))] if dids else []
+    status_sources = [StatusFolder(Path(status))] if status else []
+    if bundle is not None:  # folders first, then the bundle; results say how old each piece was
+        did_sources.append(bundle)
+        status_sources.append(bundle)
+    resolver = Resolver(now=now, sources=did_sources, fetcher=fetcher)
+    registry = _registry(config, loader, resolver.at(now), now, bundle)
     verifier = Verifier(
         loader=loader,
         profile=ProfileChecker(frameworks),
         resolver=resolver,
-        status=StatusChecker(loader=loader, sources=[StatusFolder(Path(status))] if status else [], fetcher=fetcher),
+        status=StatusChecker(loader=loader, sources=status_sources, fetcher=fetcher),
         registry=registry if isinstance(registry, TrustRegistry) else None,
     )
     return VerificationService(verifier, frameworks, bundled_profiles(frameworks), registry, clock)
 
 
-def _registry(config: Mapping, loader, resolve_key, now: datetime) -> TrustRegistry | RegistryUnavailable:
+def _registry(config: Mapping, loader, resolve_key, now: datetime, bundle=None) -> TrustRegistry | RegistryUnavailable:
     try:
-        document = _registry_document(config.get("VERIFIER_REGISTRY_FILE"))
+        bundled = bundle.registry_document() if bundle is not None else None
+        document = bundled if bundled is not None and not config.get("VERIFIER_REGISTRY_FILE") else \
+            _registry_document(config.get("VERIFIER_REGISTRY_FILE"))
         trusted = config.get("VERIFIER_TRUSTED_ISSUERS") or bundled_trusted_issuers()
         trusted = [did.strip() for did in trusted.split(",")] if isinstance(trusted, str) else trusted
         return TrustRegistry.from_credential(document, loader=loader, resolve_key=resolve_key,
