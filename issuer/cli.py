@@ -11,10 +11,9 @@ from pathlib import Path
 import click
 
 from dataintegrity import SUITES, KeySigner, VCError, add_proof, bundled_loader
-from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_key_verification_method, private_key_from_seed
 from verifier import Verifier
-from verifier.cli import UnusableInput, read_json_input, verify_command
+from verifier.cli import UnusableInput, read_json_input, time_option, verify_command
 from verifier.bundle_cli import bundle_command
 from schemas.profile import ProfileChecker
 from verifier.checks import declares_profile
@@ -149,7 +148,7 @@ def sign_command(source: str, key_file: str, suite: str | None, created: str | N
     if set_issuer:
         _set_issuer(credential, did_key(key.public_key()))
     _check_profile(credential, source)
-    created_at = _parse_created(created)
+    created_at = time_option(created, "--created")
     signer = KeySigner(did_key_verification_method(key.public_key()), key)
     loader = bundled_loader()
     try:
@@ -189,13 +188,6 @@ def _set_issuer(credential: dict, did: str) -> None:
         credential["issuer"] = did
 
 
-def _parse_created(created: str | None) -> datetime:
-    if created is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        return parse_date_time_stamp(created, property="--created")
-    except VCError as error:
-        raise click.BadParameter(error.detail, param_hint="--created") from None
 
 
 def _signature_sound(result) -> bool:

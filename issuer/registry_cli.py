@@ -29,7 +29,7 @@ from dataintegrity.errors import VCError
 from dataintegrity.jcs import canonicalize_jcs
 from dataintegrity.keys import algorithm_of, did_key, did_key_verification_method, resolve_did_key_for
 
-from verifier.cli import UnusableInput, read_json_input
+from verifier.cli import UnusableInput, read_json_input, time_option
 from verifier.trust import REGISTRY_CONTEXT, REGISTRY_TYPE, TrustRegistry, bundled_trusted_issuers
 from verifier.trust_errors import MalformedRegistry, RegistryError, RegistryNotCurrent
 from verifier.trust_model import STATUSES, check_registry_schema
@@ -171,7 +171,7 @@ def set_status_command(file, did, status, since, key_file, valid_days) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the registry's members as JSON.")
 def show_command(file: str, trusted: tuple[str, ...], now_text: str | None, as_json: bool) -> None:
     """Verify a registry and print its members."""
-    registry = _verified(read_json_input(file), trusted, _parse_now(now_text))
+    registry = _verified(read_json_input(file), trusted, time_option(now_text))
     if as_json:
         click.echo(json.dumps({"registry": registry.info.to_json(), "members": [m.to_json() for m in registry.members]},
                               indent=2, ensure_ascii=False))
@@ -187,7 +187,7 @@ def show_command(file: str, trusted: tuple[str, ...], now_text: str | None, as_j
 def export_command(file: str, out: str, trusted: tuple[str, ...], now_text: str | None) -> None:
     """Write a verified copy in canonical JSON (RFC 8785), ready to publish."""
     document = read_json_input(file)
-    registry = _verified(document, trusted, _parse_now(now_text))
+    registry = _verified(document, trusted, time_option(now_text))
     _write_bytes(Path(out), canonicalize_jcs(document))
     click.echo(f"wrote {out}: {len(registry.members)} members, {registry.info.id}, verified")
 
@@ -319,16 +319,7 @@ def _later_than(moment: datetime) -> datetime:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def _parse_now(now_text: str | None) -> datetime:
-    if now_text is None:
-        return _now()
-    try:
-        return parse_date_time_stamp(now_text, property="--now")
-    except VCError as error:
-        raise click.BadParameter(error.detail, param_hint="--now") from None
+    return time_option(None)
 
 
 def _write(path: Path, document: dict) -> None:

@@ -10,17 +10,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from dataintegrity import bundled_loader
-from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.errors import VCError
 
 from .bundle_build import BundleBuilder
-from .cli import UnusableInput, read_json_input
+from .cli import UnusableInput, read_json_input, time_option
 from .http import HttpFetcher
 from .offline import DidFolder, StatusFolder
 from .trust import bundled_registry_document, bundled_trusted_issuers
@@ -48,7 +46,7 @@ class NotBundled(click.ClickException):
 @click.option("--now", "now_text", metavar="ISO", help="Date the bundle and check validity at this time instead of now.")
 def bundle_command(out, registry_file, dids, status_urls, dids_dir, status_dir, trusted, no_network, now_text) -> None:
     """Write an offline trust bundle: registry, DID documents, status lists, contexts, frameworks."""
-    now = _now(now_text)
+    now = time_option(now_text)
     did_folders = [DidFolder(_folder(dids_dir, "--dids"))] if dids_dir else []
     status_folders = [StatusFolder(_folder(status_dir, "--status"))] if status_dir else []
     builder = BundleBuilder(now=now, loader=bundled_loader(), did_sources=did_folders, status_sources=status_folders,
@@ -70,15 +68,6 @@ def bundle_command(out, registry_file, dids, status_urls, dids_dir, status_dir, 
     click.echo(f"wrote {out}: {'a registry, ' if 'registry' in bundle else ''}{len(bundle['didDocuments'])} DID "
                f"document(s), {len(bundle['statusLists'])} status list(s), {len(bundle['contexts'])} contexts, "
                f"{len(bundle['frameworks'])} frameworks, as of {bundle['asOf']}")
-
-
-def _now(now_text: str | None) -> datetime:
-    if now_text is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        return parse_date_time_stamp(now_text, property="--now")
-    except VCError as error:
-        raise click.BadParameter(error.detail, param_hint="--now") from None
 
 
 def _folder(path: str, option: str) -> Path:

@@ -53,7 +53,7 @@ def verify_command(source, as_json, now_text, challenge, domain, dids_dir, statu
                    recognise_as) -> None:
     """Verify a credential or presentation (a JSON file, or - for standard input)."""
     document = read_json_input(source)
-    now = _parse_now(now_text)
+    now = time_option(now_text)
     verifier = _verifier(dids_dir, status_dir, bundle_file, network and not bundle_file, now)
     target = recognition_target(recognise_as, verifier.frameworks) if recognise_as else None
     if _is_presentation(document):
@@ -140,13 +140,17 @@ def read_json_input(source: str) -> object:
         raise UnusableInput(f"{source}: {error.detail}") from None
 
 
-def _parse_now(now_text: str | None) -> datetime:
-    if now_text is None:
-        return datetime.now(timezone.utc)
+def time_option(text: str | None, option: str = "--now") -> datetime:
+    """The time a command-line option gives (an XML Schema dateTimeStamp), or now, in whole seconds.
+
+    :raises click.BadParameter: (exit 2) naming the option, for a value that is not a dateTimeStamp.
+    """
+    if text is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
     try:
-        return parse_date_time_stamp(now_text, property="--now")
+        return parse_date_time_stamp(text, property=option)
     except VCError as error:
-        raise click.BadParameter(error.detail, param_hint="--now") from None
+        raise click.BadParameter(error.detail, param_hint=option) from None
 
 
 def _is_presentation(document: object) -> bool:
