@@ -57,6 +57,7 @@ def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
     from .devserver import dispatcher
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter would hide the demo sign-in
 
     from verifier.web import create_app as create_verifier_app
 
