@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -152,3 +154,24 @@ def _handler(server: LocalHttpsServer):
             pass
 
     return Handler
+
+
+# Fixtures for test modules that use this server: they import these names.
+# The module-scoped server is shared by a module's tests; ``https`` clears its routes.
+
+@pytest.fixture
+def no_network():
+    """The importing module talks to its own server on 127.0.0.1, so the tripwire is lifted."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    local = LocalHttpsServer(tmp_path_factory.mktemp("tls"))
+    yield local
+    local.close()
+
+
+@pytest.fixture
+def https(server):
+    server.reset()
+    return server

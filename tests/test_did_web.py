@@ -20,28 +20,11 @@ from verifier.offline import DidFolder
 from verifier.resolution import DidNotResolved, Resolver
 
 from .conftest import CREATED, FIXTURES, NOW, SEED, read_json, unsigned_for
-from .local_https import LocalHttpsServer, Route, resolve_to_loopback
+from .local_https import https, no_network, server  # noqa: F401 (fixtures)
+from .local_https import Route, resolve_to_loopback
 
 KEY = private_key_from_seed(SEED, "Ed25519")
 P256_KEY = private_key_from_seed(SEED, "P-256")
-
-
-@pytest.fixture
-def no_network():
-    """This module talks to its own server on 127.0.0.1, so the tripwire is lifted."""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    local = LocalHttpsServer(tmp_path_factory.mktemp("tls"))
-    yield local
-    local.close()
-
-
-@pytest.fixture
-def https(server):
-    server.reset()
-    return server
 
 
 @pytest.fixture

@@ -23,28 +23,11 @@ from verifier.http import (
 from verifier.http_cache import HttpCache, CachedResponse
 from verifier.http_connection import check_address
 
-from .local_https import LocalHttpsServer, Route, resolve_to_loopback
+from .local_https import https, no_network, server  # noqa: F401 (fixtures)
+from .local_https import Route, resolve_to_loopback
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 DOC = b'{"hello": "world"}'
-
-
-@pytest.fixture
-def no_network():
-    """This module talks to its own server on 127.0.0.1, so the tripwire is lifted."""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    local = LocalHttpsServer(tmp_path_factory.mktemp("tls"))
-    yield local
-    local.close()
-
-
-@pytest.fixture
-def https(server):
-    server.reset()
-    return server
 
 
 def fetcher_for(server, **options) -> HttpFetcher:
