@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from issuer import create_app
 from issuer.devserver import dispatcher
 
-from ..console.conftest import PASSWORD, World, world  # noqa: F401  (the world fixture)
+from ..console.conftest import PASSWORD, World, migrated_app, world  # noqa: F401  (the world fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -36,15 +35,7 @@ def no_network():
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({
-        "TESTING": False,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'skillpass.db'}",
-        "KEYSTORE_DIR": str(tmp_path / "keys"),
-        "KEY_PASSPHRASE": "browser test keystore",
-        "SECRET_KEY": "browser test secret",
-        "PUBLIC_URL": "http://127.0.0.1",
-    })
-    app.extensions["skillpass_db"].upgrade()
+    app = migrated_app(tmp_path, TESTING=False, PUBLIC_URL="http://127.0.0.1")
     yield app
     app.extensions["skillpass_db"].dispose()
 

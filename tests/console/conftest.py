@@ -16,8 +16,8 @@ from issuer.models import Institution, User
 PASSWORD = "a long test passphrase"
 
 
-@pytest.fixture
-def app(tmp_path):
+def migrated_app(tmp_path, **overrides):
+    """The console on a new SQLite database and keystore in ``tmp_path``, migrated to the newest schema."""
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'skillpass.db'}",
@@ -25,8 +25,15 @@ def app(tmp_path):
         "KEY_PASSPHRASE": "test keystore passphrase",
         "SECRET_KEY": "test secret key",
         "PUBLIC_URL": "http://localhost",
+        **overrides,
     })
     app.extensions["skillpass_db"].upgrade()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = migrated_app(tmp_path)
     yield app
     app.extensions["skillpass_db"].dispose()
 

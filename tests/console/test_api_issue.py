@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 import schemas
 from dataintegrity import EDDSA_RDFC_2022, add_proof, multibase
 from dataintegrity.datetimes import parse_date_time_stamp
-from issuer import create_app
 from issuer.api import hash_token, new_token
 from issuer.demo import DEMO_SLUG, seed_demo
 from issuer.identity import local_resolver
@@ -31,6 +30,7 @@ from schemas.profile import PROFILE_CONTEXT, PROFILE_SCHEMA_ID
 from verifier import Verifier
 
 from ..conftest import FIXTURES, read_json
+from .conftest import migrated_app
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -106,12 +106,8 @@ def client(app, world):
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One app for the refusal table (a refusal stores nothing), set up as conftest's ``app`` and ``world``."""
-    folder = tmp_path_factory.mktemp("api")
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'skillpass.db'}",
-                      "KEYSTORE_DIR": str(folder / "keys"), "KEY_PASSPHRASE": "test keystore passphrase",
-                      "SECRET_KEY": "test secret key", "PUBLIC_URL": "http://localhost"})
+    app = migrated_app(tmp_path_factory.mktemp("api"))
     extensions = app.extensions
-    extensions["skillpass_db"].upgrade()
     session = extensions["skillpass_db"].session()
     seed_demo(session, extensions["skillpass_keyring"], extensions["skillpass_loader"], extensions["skillpass_profile"],
               app.config["PUBLIC_URL"])
