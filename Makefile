@@ -10,8 +10,9 @@ INTEROP := .cache/interop
 INTEROP_READY := $(INTEROP)/js/node_modules/.ready
 
 # Debian packages the tests use: Chromium for the browser tests, a PostgreSQL
-# server for the database tests, Noto fonts for Chinese and Thai text.
-SYSTEM_PACKAGES := chromium postgresql fonts-noto-core fonts-noto-cjk poppler-utils
+# server for the database tests, Noto fonts for Chinese and Thai text, Pango for
+# WeasyPrint's PDF certificates, poppler to render them back to images in tests.
+SYSTEM_PACKAGES := chromium postgresql fonts-noto-core fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: run test install interop system-deps bench clean
 

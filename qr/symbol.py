@@ -1,0 +1,113 @@
+"""Drawing a QR code: the payload in alphanumeric mode, as PNG or SVG.
+
+:func:`choose` decides the mode a credential gets: inline when its payload fits
+within ``max_version`` at the error-correction level, else a link (the caller
+supplies the URL where the credential is served).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.image.svg
+from qrcode.exceptions import DataOverflowError
+from qrcode.util import MODE_ALPHA_NUM, QRData
+
+from . import payload
+
+LEVELS = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+          "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+#: The densest code we print inline by default: 117 modules a side, 0.5 mm a module at 60 mm.
+DEFAULT_MAX_VERSION = 25
+QUIET_ZONE = 4  # modules of margin, as ISO/IEC 18004 requires
+
+
+@dataclass(frozen=True)
+class QrSymbol:
+    """A QR code ready to draw: its text, level, version (1-40) and mode ("inline" or "link")."""
+
+    text: str
+    level: str
+    version: int
+    mode: str
+
+    @property
+    def modules(self) -> int:
+        """Modules a side, without the quiet zone."""
+        return 17 + 4 * self.version
+
+
+def version_for(text: str, level: str = "M") -> int | None:
+    """The smallest QR version that holds ``text`` at ``level``, or None if none does."""
+    try:
+        return _code(text, level, None).version
+    except DataOverflowError:
+        return None
+
+
+def choose(credential: dict, *, link_url: str | None = None, level: str = "M",
+           max_version: int = DEFAULT_MAX_VERSION) -> QrSymbol:
+    """The credential inline if it fits in ``max_version`` at ``level``, else a link to ``link_url``.
+
+    :raises ValueError: if it does not fit and there is no link URL.
+    """
+    _level(level)
+    text = payload.encode_inline(credential)
+    version = version_for(text, level)
+    if version is not None and version <= max_version:
+        return QrSymbol(text, level, version, "inline")
+    if link_url is None:
+        raise ValueError(f"the credential needs QR version {version or '> 40'} at level {level}, more than "
+                         f"{max_version}; give the URL where it is served to make a link code")
+    text = payload.encode_link(link_url, credential)
+    version = version_for(text, level)
+    if version is None:
+        raise ValueError("the credential's link is too long for a QR code")
+    return QrSymbol(text, level, version, "link")
+
+
+def symbol_for_text(text: str, level: str = "M") -> QrSymbol:
+    """A symbol for a payload text made elsewhere (mode read from its prefix)."""
+    version = version_for(text, _level(level) and level)
+    if version is None:
+        raise ValueError(f"{len(text):,} characters do not fit in a QR code at level {level}")
+    mode = "link" if text.startswith(f"{payload.PREFIX}{payload.VERSION}{payload.LINK}") else "inline"
+    return QrSymbol(text, level, version, mode)
+
+
+def png(symbol: QrSymbol, *, module_pixels: int = 8, border: int = QUIET_ZONE) -> bytes:
+    """The code as a black-on-white PNG with ``module_pixels`` a module."""
+    image = _code(symbol.text, symbol.level, symbol.version, box_size=module_pixels, border=border).make_image()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def svg(symbol: QrSymbol, *, border: int = QUIET_ZONE) -> bytes:
+    """The code as a standalone SVG (one path, sized in modules: it scales to any print size)."""
+    code = _code(symbol.text, symbol.level, symbol.version, box_size=10, border=border)
+    image = code.make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue()
+
+
+def matrix(symbol: QrSymbol) -> list[list[bool]]:
+    """The modules, row by row (True is dark), without the quiet zone."""
+    return _code(symbol.text, symbol.level, symbol.version, border=0).get_matrix()
+
+
+def _code(text: str, level: str, version: int | None, *, box_size: int = 10, border: int = QUIET_ZONE):
+    code = qrcode.QRCode(version=version, error_correction=_level(level), box_size=box_size, border=border)
+    code.add_data(QRData(text.encode("ascii"), mode=MODE_ALPHA_NUM))
+    code.make(fit=version is None)
+    return code
+
+
+def _level(level: str) -> int:
+    try:
+        return LEVELS[level]
+    except KeyError:
+        raise ValueError(f"error-correction level {level!r} is not one of L, M, Q, H") from None
