@@ -62,7 +62,7 @@ DID_KEY = 11      # uint n: "did:key:z" and the next n bytes of C in base58btc
 DID_KEY_VM = 12   # uint n: did:key:zX#zX, X the next n bytes of C in base58btc
 BASE58 = 13       # uint n: "z" and the next n bytes of C in base58btc
 DATETIME = 14     # [seconds since 1970, offset minutes or null for "Z"]
-REPEAT = 15       # uint n: the n-th distinct string of the credential, again
+REPEAT = 15       # uint n: the n-th distinct string (not a codebook value) of the credential, again
 
 _BOOK = json.loads(resources.files(__package__).joinpath("v1/codebook.json").read_text("utf-8"))
 KEYS: list[str] = _BOOK["keys"]
@@ -130,6 +130,8 @@ class _Packer:
         if isinstance(value, list):
             return [self.structure(item) for item in value]
         if isinstance(value, str):
+            if value in _VALUE:  # a codebook value costs the same everywhere: the dictionary predicts it
+                return Tag(TERM, _VALUE[value])
             if value in self.seen:
                 return Tag(REPEAT, self.seen[value])
             self.seen[value] = len(self.seen)
@@ -137,8 +139,6 @@ class _Packer:
         return value
 
     def string(self, value: str) -> object:
-        if value in _VALUE:
-            return Tag(TERM, _VALUE[value])
         if _UUID.match(value):
             self.binaries.append(uuid.UUID(value[9:]).bytes)
             return Tag(UUID_URN, None)
@@ -227,6 +227,10 @@ class _Unpacker:
             if not _is_int(item.value) or not 0 <= item.value < len(self.strings):
                 raise DamagedCode("the QR code's payload repeats a string it does not have")
             value = self.strings[item.value]
+        elif isinstance(item, Tag) and item.number == TERM:
+            if not _is_int(item.value) or not 0 <= item.value < len(VALUES):
+                raise DamagedCode(f"the QR code's payload names value {item.value!r}, which format version 1 does not have")
+            value = VALUES[item.value]
         else:
             value = item if isinstance(item, str) else self.tagged(item)
             self.strings.append(value)
@@ -235,8 +239,6 @@ class _Unpacker:
 
     def tagged(self, tag: Tag) -> str:
         number, content = tag.number, tag.value
-        if number == TERM and _is_int(content) and 0 <= content < len(VALUES):
-            return VALUES[content]
         if number == TEXT and content is None:
             return self.utf8(self.next_text())
         if number == PREFIXED and _is_int(content) and 0 <= content < len(PREFIXES):
