@@ -283,7 +283,7 @@ class TestHostile:
         assert "deeper" in hostile(inline(compact_form(deflated(structure)))).detail
 
     @pytest.mark.parametrize("structure, words", [
-        (cbor.dumps({"x": Tag(compact.TERM, 10_000)}), "tag"),
+        (cbor.dumps({"x": Tag(compact.TERM, 10_000)}), "value 10000"),
         (cbor.dumps({"x": Tag(compact.TEXT, None)}), "missing"),
         (cbor.dumps({"x": Tag(compact.UUID_URN, None)}), "missing"),
         (cbor.dumps({"x": Tag(compact.REPEAT, 0)}), "repeats"),
