@@ -23,6 +23,7 @@ from . import keystore
 from .registry_cli import registry_group
 from .server_cli import init_command, serve_command
 from .batch_cli import issue_command
+from .qr_cli import qr_group
 
 PASSPHRASE_ENV = "SKILLPASS_KEY_PASSPHRASE"
 DEFAULT_SUITE = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019"}
@@ -39,6 +40,7 @@ main.add_command(serve_command)
 main.add_command(registry_group)
 main.add_command(issue_command)
 main.add_command(bundle_command)
+main.add_command(qr_group)
 
 
 @main.group()

@@ -44,7 +44,7 @@ def version_for(text: str, level: str = "M") -> int | None:
     """The smallest QR version that holds ``text`` at ``level``, or None if none does."""
     try:
         return _code(text, level, None).version
-    except DataOverflowError:
+    except (DataOverflowError, ValueError):  # qrcode says "Invalid version (was 41…)" beyond version 40
         return None
 
 
@@ -71,7 +71,8 @@ def choose(credential: dict, *, link_url: str | None = None, level: str = "M",
 
 def symbol_for_text(text: str, level: str = "M") -> QrSymbol:
     """A symbol for a payload text made elsewhere (mode read from its prefix)."""
-    version = version_for(text, _level(level) and level)
+    _level(level)
+    version = version_for(text, level)
     if version is None:
         raise ValueError(f"{len(text):,} characters do not fit in a QR code at level {level}")
     mode = "link" if text.startswith(f"{payload.PREFIX}{payload.VERSION}{payload.LINK}") else "inline"

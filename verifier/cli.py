@@ -12,10 +12,13 @@ import click
 from dataintegrity import bundled_loader
 from dataintegrity.datetimes import parse_date_time_stamp
 from dataintegrity.errors import VCError
-from dataintegrity.jsonio import MAX_INPUT_BYTES, parse_untrusted_json
 from schemas.recognition_profiles import ProfileError, bundled_profiles, load_profile
 
 from .bundle import BundleError, load_bundle
+from .cli_input import EXIT_UNUSABLE as EXIT_UNUSABLE
+from .cli_input import UnusableInput as UnusableInput
+from .cli_input import InputDocument, describe_qr, qr_json, read_document
+from .cli_input import read_json_input as read_json_input
 from .http import HttpFetcher
 from .offline import DidFolder, StatusFolder
 from .pipeline import VerificationResult, Verifier
@@ -25,15 +28,11 @@ from .resolution import Resolver
 from .status_check import StatusChecker
 from .trust import TrustRegistry, bundled_registry, bundled_trusted_issuers
 
-EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_UNUSABLE = 0, 1, 2
-
-
-class UnusableInput(click.ClickException):
-    exit_code = EXIT_UNUSABLE
+EXIT_VERIFIED, EXIT_NOT_VERIFIED = 0, 1
 
 
 @click.command("verify")
-@click.argument("source", metavar="FILE|-")
+@click.argument("source", metavar="FILE|IMAGE|QR-TEXT|-")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--now", "now_text", metavar="ISO", help="Check validity at this time instead of now.")
 @click.option("--challenge", help="The challenge a presentation's proof must carry.")
@@ -51,16 +50,21 @@ class UnusableInput(click.ClickException):
                    "recognition profile (a bundled profile id or a YAML file).")
 def verify_command(source, as_json, now_text, challenge, domain, dids_dir, status_dir, bundle_file, network,
                    recognise_as) -> None:
-    """Verify a credential or presentation (a JSON file, or - for standard input)."""
-    document = read_json_input(source)
+    """Verify a credential or presentation: a JSON file, a picture of its QR code, the QR code's text
+    (SP1C:… or SP1L:…), or - for standard input holding any of these.
+
+    A link QR code is followed over https, unless --no-network or --offline is given.
+    """
     now = time_option(now_text)
-    verifier = _verifier(dids_dir, status_dir, bundle_file, network and not bundle_file, now)
+    fetcher = HttpFetcher() if network and not bundle_file else None
+    given = read_document(source, fetcher=fetcher, now=now)
+    verifier = _verifier(dids_dir, status_dir, bundle_file, fetcher, now)
     target = recognition_target(recognise_as, verifier.frameworks) if recognise_as else None
-    if _is_presentation(document):
-        result = verifier.verify_presentation(document, now=now, challenge=challenge, domain=domain)
+    if _is_presentation(given.document):
+        result = verifier.verify_presentation(given.document, now=now, challenge=challenge, domain=domain)
     else:
-        result = verifier.verify_credential(document, now=now, recognise_as=target)
-    _print(result, source, as_json)
+        result = verifier.verify_credential(given.document, now=now, recognise_as=target)
+    _print(result, given, as_json)
     sys.exit(EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED)
 
 
@@ -84,7 +88,7 @@ def recognition_target(value: str, frameworks) -> RecognitionTarget:
                              param_hint="--as")
 
 
-def _verifier(dids_dir, status_dir, bundle_file, network, now) -> Verifier:
+def _verifier(dids_dir, status_dir, bundle_file, fetcher: HttpFetcher | None, now) -> Verifier:
     """A verifier reading DID documents and status lists from folders, a bundle, then (if allowed) https."""
     did_sources, status_sources = [], []
     if bundle_file:
@@ -98,7 +102,6 @@ def _verifier(dids_dir, status_dir, bundle_file, network, now) -> Verifier:
         did_sources.insert(0, DidFolder(Path(dids_dir)))
     if status_dir:
         status_sources.insert(0, StatusFolder(Path(status_dir)))
-    fetcher = HttpFetcher() if network else None
     loader = bundled_loader()
     resolver = Resolver(now=now, sources=did_sources, fetcher=fetcher)
     registry_document = bundle.registry_document() if bundle_file else None
@@ -117,27 +120,6 @@ def _registry(loader, resolver: Resolver, document: dict | None, now: datetime) 
         click.echo(f"warning: the trust registry is unavailable, issuers are not checked against it: {error.detail}",
                    err=True)
         return None
-
-
-def read_json_input(source: str) -> object:
-    """Read and parse JSON from a file, or standard input for ``-``, within the size limit.
-
-    :raises UnusableInput: (exit 2) if it cannot be read or is not acceptable JSON.
-    """
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with Path(source).open("rb") as file:
-                data = file.read(MAX_INPUT_BYTES + 1)
-    except OSError as error:
-        raise UnusableInput(f"cannot read {source}: {error.strerror}") from None
-    try:
-        return parse_untrusted_json(data)
-    except VCError as error:
-        if len(data) > MAX_INPUT_BYTES:
-            raise UnusableInput(f"{source} is larger than the {MAX_INPUT_BYTES // 1024 // 1024} MB limit") from None
-        raise UnusableInput(f"{source}: {error.detail}") from None
 
 
 def time_option(text: str | None, option: str = "--now") -> datetime:
@@ -160,8 +142,14 @@ def _is_presentation(document: object) -> bool:
     return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
 
 
-def _print(result: VerificationResult, source: str, as_json: bool) -> None:
+def _print(result: VerificationResult, given: InputDocument, as_json: bool) -> None:
+    """The report; for a credential read from a QR code it says so (a ``qr`` member in JSON)."""
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_result(result, source))
+        report = result.to_json()
+        if given.qr is not None:
+            report["qr"] = qr_json(given.qr)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    verdict, _, rest = format_result(result, given.name).partition("\n")
+    lines = [verdict, f"  {describe_qr(given.qr)}"] if given.qr is not None else [verdict]
+    click.echo("\n".join(lines + ([rest] if rest else [])))
