@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from qr.symbol import DEFAULT_MAX_VERSION
+
 ENVIRONMENT = {
     "SKILLPASS_DATABASE_URL": "DATABASE_URL",
     "SKILLPASS_KEYSTORE_DIR": "KEYSTORE_DIR",
@@ -15,6 +17,7 @@ ENVIRONMENT = {
     "SKILLPASS_SMTP_URL": "SMTP_URL",
     "SKILLPASS_MAIL_FROM": "MAIL_FROM",
     "SKILLPASS_WELL_KNOWN_INSTITUTION": "WELL_KNOWN_INSTITUTION",
+    "SKILLPASS_QR_MAX_VERSION": "QR_MAX_VERSION",
 }
 
 
@@ -30,6 +33,7 @@ def defaults(instance_path: Path) -> dict:
         "WELL_KNOWN_INSTITUTION": None,  # the slug whose did:web is this host's /.well-known/did.json
         "API_MAX_BODY_BYTES": 1024 * 1024,
         "BATCH_CHUNK_SIZE": 200,
+        "QR_MAX_VERSION": DEFAULT_MAX_VERSION,  # the densest QR code (1-40) that carries a credential inline
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -43,7 +47,20 @@ def defaults(instance_path: Path) -> dict:
 
 def from_environment(environ=os.environ) -> dict:
     """The settings the environment gives (only those set)."""
-    return {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+    settings = {key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)}
+    if "QR_MAX_VERSION" in settings:
+        settings["QR_MAX_VERSION"] = qr_max_version(settings["QR_MAX_VERSION"])
+    return settings
+
+
+def qr_max_version(text: str) -> int:
+    """``SKILLPASS_QR_MAX_VERSION``: a QR version, 1 to 40.
+
+    :raises ValueError: naming the variable, at start-up rather than on a graduate's page.
+    """
+    if not text.strip().isdigit() or not 1 <= int(text) <= 40:
+        raise ValueError(f"SKILLPASS_QR_MAX_VERSION must be a QR version from 1 to 40, not {text!r}")
+    return int(text)
 
 
 def instance_secret(instance_path: Path, name: str) -> str:

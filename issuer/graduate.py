@@ -1,31 +1,40 @@
 """The graduate's stable link: ``/c/<token>``, public, no sign-in.
 
 The page shows the credential as a person reads it, in the reader's language
-when the credential has it, with its current status; ``credential.json`` is
-the signed credential, byte for byte as issued. The token is the only key to
-the page, so it is never sent on (``Referrer-Policy: no-referrer``) and the
-page is kept out of search engines (``X-Robots-Tag: noindex``).
+when the credential has it, with its current status and QR code;
+``credential.json`` is the signed credential, byte for byte as issued;
+``present`` shows the QR code alone, as large as the screen allows; and
+``status.json`` is what the page polls so that a revocation shows without a
+reload. The QR images and the PDF certificate are :mod:`issuer.graduate_files`.
+
+The status is read from the database on every request, never cached. The
+token is the only key to these pages, so it is never sent on
+(``Referrer-Policy: no-referrer``) and they are kept out of search engines
+(``X-Robots-Tag: noindex``).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import select
 
-from .db import get_session
-from schemas.credential_view import LANGUAGES, CredentialView, Status, credential_view, languages_of, reader_language, status_of
-from .models import Credential
-from .web import public_url
+from schemas.credential_view import LANGUAGES, CredentialView, credential_view, languages_of, reader_language
+
+from . import graduate_files
+from .graduate_lookup import code_for, credential_for
+# Re-exported: the console's records, issuing, cohort mail and catalogue import these from here.
+from .graduate_lookup import credential_file as credential_file
+from .graduate_lookup import current_status as current_status
+from .graduate_lookup import stable_link as stable_link
+from .graduate_lookup import tier_table as tier_table
+from .graduate_qr import CredentialCode, svg_markup
 
 bp = Blueprint("graduate", __name__)
+bp.register_blueprint(graduate_files.bp)
 
-#: ``secrets.token_urlsafe(32)``: 43 characters of the URL-safe base64 alphabet.
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-_UUID = re.compile(r"^urn:uuid:([0-9a-fA-F-]{36})$")
+#: How often the page asks for the status again (the script reads it from the page).
+STATUS_POLL_SECONDS = 60
 
 
 @bp.after_request
@@ -33,7 +42,8 @@ def private_page(response: Response) -> Response:
     """Keep the link out of search engines, other sites' logs and foreign resources."""
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Cache-Control", "no-cache")
     response.headers.setdefault("Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
     return response
@@ -46,11 +56,38 @@ def page(token: str):
     if row is None:
         return render_template("graduate/not_found.html"), 404
     document = json.loads(row.document)
-    language = reader_language(document, request.args.get("lang"), request.accept_languages.values())
-    view = credential_view(document, language, tier_table())
+    view = _reader_view(document)
+    code = code_for(row, document)
     languages = [(tag, LANGUAGES.get(tag, tag)) for tag in languages_of(document)]
-    return render_template("graduate/credential.html", view=view, status=current_status(row, view),
-                           token=token, languages=languages, link=stable_link(token))
+    return render_template("graduate/credential.html", view=view, status=current_status(row, view), token=token,
+                           languages=languages, link=stable_link(token), code=code, qr_svg=_svg(code, view),
+                           poll_seconds=STATUS_POLL_SECONDS)
+
+
+@bp.get("/c/<token>/present")
+def present(token: str):
+    """The QR code alone on white, as large as the screen allows, to hold up to a verifier's camera."""
+    row = credential_for(token)
+    if row is None:
+        return render_template("graduate/not_found.html"), 404
+    document = json.loads(row.document)
+    view = _reader_view(document)
+    code = code_for(row, document)
+    return render_template("graduate/present.html", view=view, status=current_status(row, view), token=token,
+                           code=code, qr_svg=_svg(code, view), poll_seconds=STATUS_POLL_SECONDS)
+
+
+@bp.get("/c/<token>/status.json")
+def status(token: str):
+    """The credential's standing now, for the page's script: ``no-store``, as it is what changes."""
+    row = credential_for(token)
+    if row is None:
+        return {"error": "No credential has this link."}, 404
+    standing = current_status(row, credential_view(json.loads(row.document), "en", tier_table()))
+    response = current_app.json.response({"status": standing.key, "label": standing.label,
+                                          "explanation": standing.explanation})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/c/<token>/credential.json")
@@ -62,38 +99,13 @@ def download(token: str):
     return credential_file(row)
 
 
-def credential_for(token: str) -> Credential | None:
-    """The credential whose link token is ``token``, or None (a malformed token is not looked up)."""
-    if not TOKEN.match(token):
+def _reader_view(document: dict) -> CredentialView:
+    """The credential in the language asked for (``?lang=``), else the browser's, else English."""
+    language = reader_language(document, request.args.get("lang"), request.accept_languages.values())
+    return credential_view(document, language, tier_table())
+
+
+def _svg(code: CredentialCode, view: CredentialView):
+    if code.symbol is None:
         return None
-    return get_session().scalars(select(Credential).where(Credential.link_token == token)).first()
-
-
-def stable_link(token: str) -> str:
-    """The graduate's link, as printed and e-mailed (under the deployment's public URL)."""
-    return f"{public_url()}/c/{token}"
-
-
-def tier_table():
-    """The Shenzhen Agreement tier table the profile checker already loaded (with its status)."""
-    return current_app.extensions["skillpass_profile"].frameworks.shenzhen_tiers()
-
-
-def current_status(row: Credential, view: CredentialView) -> Status:
-    return status_of(revoked=row.revoked, suspended=row.suspended, valid_from=view.valid_from,
-                     valid_until=view.valid_until, today=datetime.now(timezone.utc).date())
-
-
-def credential_file(row: Credential) -> Response:
-    """The stored credential JSON, unchanged, as a download named after its UUID.
-
-    Served as ``application/json`` rather than ``application/vc+ld+json`` (or
-    ``application/vc``): every browser and wallet import dialog accepts it,
-    and the file's ``@context`` says what it is.
-    """
-    match = _UUID.match(row.credential_id)
-    stem = match.group(1).lower() if match else f"{row.id}"
-    response = Response(row.document, mimetype="application/json")
-    response.headers["Content-Disposition"] = f"attachment; filename=credential-{stem}.json"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return svg_markup(code.symbol, label=f"QR code of the credential {view.achievement}")

@@ -54,7 +54,7 @@ def encode_command(source: str, output: str, level: str, max_version: int, link_
     if suffix == ".png":
         data = symbol.png(code, module_pixels=module_pixels or DEFAULT_MODULE_PIXELS)
     else:
-        data = symbol.svg(code)
+        data = symbol.svg(code).encode("utf-8")
     _write_atomically(Path(output), data)
     click.echo(f"wrote {output}", err=True)
 

@@ -274,6 +274,6 @@ def render_svg(svg_path, png_path) -> bytes | None:
     if chromium is None:
         return None
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={png_path.parent / 'chromium'}",
-                    f"--screenshot={png_path}", "--window-size=900,900", svg_path.as_uri()],
+                    f"--screenshot={png_path}", "--window-size=1400,1400", svg_path.as_uri()],
                    capture_output=True, timeout=60, check=True)
     return png_path.read_bytes()
