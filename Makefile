@@ -12,7 +12,7 @@ INTEROP_READY := $(INTEROP)/js/node_modules/.ready
 # Debian packages the tests use: Chromium for the browser tests, a PostgreSQL
 # server for the database tests, Noto fonts for Chinese and Thai text, Pango for
 # WeasyPrint's PDF certificates, poppler to render them back to images in tests.
-SYSTEM_PACKAGES := chromium postgresql fonts-noto-core fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := chromium postgresql fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: run test install interop system-deps bench clean
 
@@ -36,6 +36,23 @@ $(INTEROP_READY):
 		rm -rf $(INTEROP) && mkdir -p .cache && cp -r $(SHARED)/interop $(INTEROP) && chmod -R u+w $(INTEROP) && \
 		(cd $(INTEROP)/js && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
 	else echo "interop: $(SHARED)/interop or npm not found; interop tests will be skipped"; fi
+
+# The verifier page's in-browser QR decoder (zxing-wasm), installed from the npm registry into
+# .cache/ and served by the verifier app. Without npm the page offers photo upload only.
+SCANNER := .cache/scanner
+SCANNER_READY := $(SCANNER)/node_modules/.ready
+
+.PHONY: scanner
+scanner: $(SCANNER_READY)
+
+$(INSTALLED): | $(SCANNER_READY)
+
+$(SCANNER_READY): verifier/scanner/package.json verifier/scanner/package-lock.json
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(SCANNER) && cp verifier/scanner/package.json verifier/scanner/package-lock.json $(SCANNER)/ && \
+		(cd $(SCANNER) && npm ci --no-audit --no-fund --loglevel=error) && touch $@ || \
+		echo "scanner: npm ci failed; the verifier page offers photo upload only"; \
+	else echo "scanner: npm not found; the verifier page offers photo upload only"; fi
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -126,11 +126,13 @@ def _check_credits(subject: dict, achievement: dict) -> list[SchemaProblem]:
 
 def _check_results(subject: dict, achievement: dict) -> list[SchemaProblem]:
     descriptions = achievement.get("resultDescription")
-    described = {d.get("id") for d in descriptions if isinstance(d, dict)} if isinstance(descriptions, list) else set()
+    described = {d.get("id") for d in descriptions if isinstance(d, dict) and isinstance(d.get("id"), str)} \
+        if isinstance(descriptions, list) else set()
     problems = []
     results = subject.get("result")
     for index, result in enumerate(results if isinstance(results, list) else []):
-        if isinstance(result, dict) and result.get("resultDescription") not in described:
+        named = result.get("resultDescription") if isinstance(result, dict) else None
+        if isinstance(result, dict) and (not isinstance(named, str) or named not in described):
             problems.append(SchemaProblem(
                 f"credentialSubject.result[{index}].resultDescription",
                 "names no resultDescription of the achievement",

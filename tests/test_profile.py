@@ -212,3 +212,13 @@ def _leaf_paths(value, path=()):
             yield from _leaf_paths(child, path + (index,))
     else:
         yield path
+
+
+def test_result_description_ids_of_any_json_type_are_problems_not_crashes():
+    """Found by the pipeline fuzz test: an id that is a list or an object is unhashable."""
+    from schemas.profile import _check_results
+
+    achievement = {"resultDescription": [{"id": ["urn:uuid:x"]}, {"id": {"a": 1}}]}
+    subject = {"result": [{"resultDescription": ["urn:uuid:x"]}, {"resultDescription": {"a": 1}}]}
+    assert [p.path for p in _check_results(subject, achievement)] == \
+        ["credentialSubject.result[0].resultDescription", "credentialSubject.result[1].resultDescription"]

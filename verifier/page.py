@@ -1,9 +1,10 @@
-"""The public verifier page: paste or upload a credential or presentation, read the result.
+"""The public verifier page: scan a credential's QR code, or paste or upload a credential, read the result.
 
 ``GET /`` shows the form; ``POST /verify`` (CSRF-protected) verifies and shows
 the verdict first, then the checks, the issuer's registry standing, the
 credential as a person reads it, and what it is worth in the reader's
-framework.  Nothing is stored: the result page carries the credential back in
+framework.  A QR code arrives as the text the page's camera scanner read, as a
+photo of it, or pasted (see :mod:`.page_qr`).  Nothing is stored: the result page carries the credential back in
 its own "check again" form, so that changing the framework or the language
 verifies it afresh.  Preferences (language, framework) are kept in cookies.
 """
@@ -23,8 +24,11 @@ from dataintegrity.jsonio import parse_untrusted_json
 from dataintegrity.results import Problem
 from schemas.credential_view import CredentialView, credential_view, reader_language
 
-from . import i18n
+from qr.errors import QrError
+
+from . import i18n, page_qr
 from .pipeline import VerificationResult
+from .qr_input import QrCredential, looks_like_qr_text
 from .recognition_result import Recognition
 from .recognition_text import credits_phrase, number
 from .trust_assessment import TrustAssessment
@@ -34,17 +38,19 @@ bp = Blueprint("page", __name__)
 
 
 class VerifyForm(FlaskForm):
+    scanned = HiddenField()  # the text of a QR code the page's camera scanner read
+    photo = FileField(_l("Upload a photo of the QR code"))
     document = TextAreaField(_l("Paste the credential or presentation (JSON)"))
     file = FileField(_l("Or choose a file"))
     target = HiddenField()  # rendered as a select of frameworks and profiles, checked by target_of()
 
 
 class InputProblem(Exception):
-    """What is wrong with what was pasted or uploaded (shown above the form)."""
+    """What is wrong with what was pasted or uploaded (shown above the form), and in which field."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, field: str = "document"):
         super().__init__(message)
-        self.message, self.status = message, status
+        self.message, self.status, self.field = message, status, field
 
 
 @dataclass(frozen=True)
@@ -77,15 +83,16 @@ def verify():
     form = VerifyForm()
     target = target_of(form.target.data)
     try:
-        text, document = read_input(form)
+        text, document, read_from = read_input(form)
     except InputProblem as problem:
         if problem.status == 413:
             form.document.data = ""  # not sent back
-        page = render_template("index.html", form=form, targets=target_groups(), problem=problem.message)
+        page = render_template("index.html", form=form, targets=target_groups(), problem=problem.message,
+                               problem_field=problem.field)
         return page, problem.status
     result = service().verify(document)
     reports = credential_reports(service(), document, result, target, language)
-    page = render_template("result.html", result=result, reports=reports, text=text, form=form,
+    page = render_template("result.html", result=result, reports=reports, text=text, form=form, read_from=read_from,
                            target=target, targets=target_groups(), reason=first_problem(result))
     return remember_choices(make_response(page), i18n.requested(request.form.get("lang")), target)
 
@@ -96,14 +103,39 @@ def verify_again():
     return redirect(url_for("page.index"))
 
 
-def read_input(form: VerifyForm) -> tuple[str, object]:
+def read_input(form: VerifyForm) -> tuple[str, object, QrCredential | None]:
+    """The text to send back, the document, and how a QR code gave it (None for JSON).
+
+    The first present of: the scanned QR text, the photo, the chosen file (a photo if it is an image),
+    the pasted text (a QR code's text by its prefix, else JSON).
+
+    :raises InputProblem: if there is nothing, or it is not a usable QR code or acceptable JSON (413 if too large).
+    """
+    upload = form.file.data if form.file.data and form.file.data.filename else None
+    photo = form.photo.data if form.photo.data and form.photo.data.filename else None
+    if photo is None and upload is not None and upload.mimetype.startswith("image/"):
+        photo, upload = upload, None  # a photo chosen with the file button
+    pasted = form.document.data or ""
+    field = "scanned" if (form.scanned.data or "").strip() else "photo" if photo is not None else "document"
+    try:
+        read = (page_qr.from_text(form.scanned.data) if field == "scanned"
+                else page_qr.from_photo(photo) if field == "photo"
+                else page_qr.from_text(pasted) if upload is None and looks_like_qr_text(pasted) else None)
+    except QrError as error:
+        raise InputProblem(*page_qr.explain(error), field=field) from None
+    if read is None:
+        return *read_json(upload, pasted), None
+    text, qr = read
+    return text, qr.document, qr
+
+
+def read_json(upload, pasted: str) -> tuple[str, object]:
     """The chosen file, else the pasted text, parsed as JSON within the size limit.
 
     :raises InputProblem: if there is nothing, or it is not acceptable JSON (413 if too large).
     """
     limit = current_app.config["VERIFIER_MAX_INPUT_BYTES"]
-    upload = form.file.data
-    data = upload.read(limit + 1) if upload and upload.filename else (form.document.data or "")
+    data = upload.read(limit + 1) if upload is not None else pasted
     if not data.strip():
         raise InputProblem(gettext("Paste a credential or presentation, or choose a file."))
     try:

@@ -30,11 +30,15 @@ class LinkUnavailable(QrError):
 
 @dataclass(frozen=True)
 class QrCredential:
-    """A credential read from a QR code, and how: ``mode`` is "inline" or "link" (then ``url`` says where)."""
+    """A credential read from a QR code, and how: ``mode`` is "inline" or "link" (then ``url`` says where).
+
+    ``text`` is the code's text, to read it again later (a page's "check again" form).
+    """
 
     document: object
     mode: str
     url: str | None = None
+    text: str = ""
 
 
 def looks_like_qr_text(text: str) -> bool:
@@ -50,13 +54,14 @@ def credential_from_text(text: str, *, fetcher: Fetcher | None, now: datetime) -
     """
     decoded = payload.decode(text)
     if isinstance(decoded, payload.InlineCredential):
-        return QrCredential(decoded.credential, "inline")
-    return QrCredential(_follow(decoded, fetcher, now), "link", decoded.url)
+        return QrCredential(decoded.credential, "inline", text=text.strip())
+    return QrCredential(_follow(decoded, fetcher, now), "link", decoded.url, text.strip())
 
 
-def credential_from_image(data: bytes, *, fetcher: Fetcher | None, now: datetime) -> QrCredential:
+def credential_from_image(data: bytes, *, fetcher: Fetcher | None, now: datetime,
+                          max_bytes: int = reader.MAX_IMAGE_BYTES) -> QrCredential:
     """The credential in the first of our QR codes found in an image (another code in view is skipped)."""
-    texts = reader.read_codes(data)
+    texts = reader.read_codes(data, max_bytes=max_bytes)
     ours = [text for text in texts if looks_like_qr_text(text)] or texts
     return credential_from_text(ours[0], fetcher=fetcher, now=now)
 

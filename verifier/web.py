@@ -19,6 +19,8 @@ Configuration (``test_config`` replaces the environment):
 ``SKILLPASS_VERIFIER_STATUS``          a folder of status lists (with ``status.json``), likewise
 ``SKILLPASS_VERIFIER_BUNDLE``          an offline trust bundle (``skillpass bundle``): its registry, DID
                                        documents and status lists are used and the network is not
+``SKILLPASS_VERIFIER_SCANNER_DIR``     where ``make scanner`` installed the page's in-browser QR decoder (default:
+                                       the checkout's ``.cache/scanner`` if present; without it, photo upload only)
 ``SKILLPASS_PUBLIC_URL``               an ``https://`` URL marks cookies ``Secure``
 =====================================  ==============================================================
 """
@@ -43,15 +45,17 @@ from werkzeug.exceptions import HTTPException
 from dataintegrity import CheckResult, Problem, bundled_loader, verify_proof
 from dataintegrity.errors import INVALID_DOMAIN_ERROR, SP, VCError
 from dataintegrity.jsonio import MAX_INPUT_BYTES
+from qr.reader import MAX_IMAGE_BYTES as MAX_PHOTO_BYTES
 from schemas.framework_data import load_frameworks
 from schemas.framework_model import Framework, Frameworks
 from schemas.profile import ProfileChecker
 from schemas.recognition_profiles import RecognitionProfile, bundled_profiles
 
 from . import checks
-from .http import HttpFetcher
+from .http import Fetcher, HttpFetcher
 from .bundle import load_bundle
 from .offline import DidFolder, StatusFolder
+from .page_scanner import default_scanner_dir
 from .pipeline import VerificationResult, Verifier
 from .recognition import RecognitionTarget, recognise
 from .recognition_result import Recognition
@@ -68,10 +72,12 @@ ENVIRONMENT = {
     "SKILLPASS_VERIFIER_DIDS": "VERIFIER_DIDS_DIR",
     "SKILLPASS_VERIFIER_STATUS": "VERIFIER_STATUS_DIR",
     "SKILLPASS_VERIFIER_BUNDLE": "VERIFIER_BUNDLE",
+    "SKILLPASS_VERIFIER_SCANNER_DIR": "VERIFIER_SCANNER_DIR",
     "SKILLPASS_PUBLIC_URL": "PUBLIC_URL",
 }
-#: Loaded only from this server; no inline script or style; never framed.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+#: Loaded only from this server; no inline script or style; never framed.  WebAssembly may be compiled
+#: ('wasm-unsafe-eval', not 'unsafe-eval'): the QR decoder is ZXing-C++ compiled to it, served from here.
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -84,6 +90,8 @@ SECURITY_HEADERS = {
 #: Warnings of a presentation checked without a challenge (it could be a replay).
 NO_CHALLENGE = SP + "NO_CHALLENGE"
 PRESENTATION_NOT_SIGNED = SP + "PRESENTATION_NOT_SIGNED"
+#: Files the same for everyone (the QR decoder is ~1 MB: worth keeping on a phone).
+CACHEABLE_ENDPOINTS = frozenset({"static", "scanner.scanner_file"})
 access_log = logging.getLogger("verifier.access")
 
 
@@ -104,13 +112,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure(app, test_config)
     app.extensions["skillpass_verifier"] = build_service(app.config)
 
-    from . import api, i18n, page
+    from . import api, i18n, page, page_scanner
 
     app.before_request(_start_clock)  # first, so that the time of a refused form is measured too
+    app.before_request(_room_for_a_photo)  # before CSRFProtect reads the form
     i18n.init_app(app)
     csrf = CSRFProtect(app)
     app.register_blueprint(page.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(page_scanner.bp)
     csrf.exempt(api.bp)  # JSON without cookies: a cross-site request gains nothing
     if app.config["VERIFIER_ACCESS_LOG"] and not access_log.handlers:
         handler = logging.StreamHandler()  # stderr, unless the deployment configures "verifier.access" itself
@@ -128,6 +138,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         MAX_CONTENT_LENGTH=3 * MAX_INPUT_BYTES,  # the page's form: a file and a pasted text, each ≤ 1 MB
         MAX_FORM_MEMORY_SIZE=2 * MAX_INPUT_BYTES + 65536,
         VERIFIER_MAX_INPUT_BYTES=MAX_INPUT_BYTES,
+        VERIFIER_MAX_PHOTO_BYTES=MAX_PHOTO_BYTES,  # a phone photo of a QR code is 2-6 MB
+        VERIFIER_SCANNER_DIR=default_scanner_dir(),
         VERIFIER_REGISTRY_FILE=None,
         VERIFIER_TRUSTED_ISSUERS=None,
         VERIFIER_NETWORK=True,
@@ -185,11 +197,18 @@ def _start_clock() -> None:
     g.started = time.perf_counter()
 
 
+def _room_for_a_photo() -> None:
+    """The page's form (multipart) may carry a photo of a QR code on top of ``MAX_CONTENT_LENGTH``; nothing else may."""
+    if request.endpoint == "page.verify" and request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config["MAX_CONTENT_LENGTH"] + \
+            current_app.config["VERIFIER_MAX_PHOTO_BYTES"]
+
+
 def _finish(response):
     """Security headers on every response; one log line, without query string or body."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint != "static":
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     access_log.info("%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed)
@@ -230,6 +249,8 @@ class VerificationService:
 
     :param registry: the verified trust registry, or why there is none.
     :param clock: the current time (aware); tests fix it.
+    :param fetcher: the guarded network client, None when the network is off (also used to follow a
+        QR code's link to its credential).
     """
 
     verifier: Verifier
@@ -237,6 +258,7 @@ class VerificationService:
     profiles: Mapping[str, RecognitionProfile]
     registry: TrustRegistry | RegistryUnavailable
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+    fetcher: Fetcher | None = None
 
     def verify(self, document: object, *, challenge: str | None = None, domain: str | None = None,
                proof_only: bool = False) -> VerificationResult:
@@ -342,7 +364,7 @@ def build_service(config: Mapping) -> VerificationService:
         status=StatusChecker(loader=loader, sources=status_sources, fetcher=fetcher),
         registry=registry if isinstance(registry, TrustRegistry) else None,
     )
-    return VerificationService(verifier, frameworks, bundled_profiles(frameworks), registry, clock)
+    return VerificationService(verifier, frameworks, bundled_profiles(frameworks), registry, clock, fetcher)
 
 
 def _registry(config: Mapping, loader, resolve_key, now: datetime, bundle=None) -> TrustRegistry | RegistryUnavailable:

@@ -365,11 +365,12 @@ def test_a_ten_megabyte_body_gets_the_error_page(page):
     assert "xxxxxxxx" not in response.get_data(as_text=True)
 
 
-def test_a_ten_megabyte_upload_gets_the_error_page(page):
+def test_a_sixteen_megabyte_upload_gets_the_error_page(page):
+    """Over the page's limit for a form with a photo of a QR code (10 MB) and the rest (3 MB)."""
     boundary = "b0undary"
     body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{page.token()}\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.json"\r\n'
-            f"Content-Type: application/json\r\n\r\n").encode() + b"x" * (10 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+            f"Content-Type: application/json\r\n\r\n").encode() + b"x" * (16 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
     response = page.client.post("/verify", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
     assert "What you sent is too large" in main_text(response)
