@@ -66,6 +66,7 @@ test: $(INSTALLED) interop system-deps
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_proofs.py
+	$(BIN)/python benchmarks/bench_qr.py
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info
