@@ -52,29 +52,27 @@ def private_page(response: Response) -> Response:
 @bp.get("/c/<token>")
 def page(token: str):
     """The credential page of the graduate who holds ``token``."""
-    row = credential_for(token)
-    if row is None:
-        return render_template("graduate/not_found.html"), 404
-    document = json.loads(row.document)
-    view = _reader_view(document)
-    code = code_for(row, document)
-    languages = [(tag, LANGUAGES.get(tag, tag)) for tag in languages_of(document)]
-    return render_template("graduate/credential.html", view=view, status=current_status(row, view), token=token,
-                           languages=languages, link=stable_link(token), code=code, qr_svg=_svg(code, view),
-                           poll_seconds=STATUS_POLL_SECONDS)
+    return _code_page(token, "graduate/credential.html", languages=True)
 
 
 @bp.get("/c/<token>/present")
 def present(token: str):
     """The QR code alone on white, as large as the screen allows, to hold up to a verifier's camera."""
+    return _code_page(token, "graduate/present.html")
+
+
+def _code_page(token: str, template: str, *, languages: bool = False):
+    """A page of the credential with its QR code and live status (404 for an unknown token)."""
     row = credential_for(token)
     if row is None:
         return render_template("graduate/not_found.html"), 404
     document = json.loads(row.document)
     view = _reader_view(document)
     code = code_for(row, document)
-    return render_template("graduate/present.html", view=view, status=current_status(row, view), token=token,
-                           code=code, qr_svg=_svg(code, view), poll_seconds=STATUS_POLL_SECONDS)
+    extra = {"languages": [(tag, LANGUAGES.get(tag, tag)) for tag in languages_of(document)],
+             "link": stable_link(token)} if languages else {}
+    return render_template(template, view=view, status=current_status(row, view), token=token, code=code,
+                           qr_svg=_svg(code, view), poll_seconds=STATUS_POLL_SECONDS, **extra)
 
 
 @bp.get("/c/<token>/status.json")

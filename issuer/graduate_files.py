@@ -25,25 +25,24 @@ bp = Blueprint("files", __name__)
 @bp.get("/c/<token>/qr.png")
 def qr_png(token: str):
     """The page's QR code as a PNG file (8 pixels a module, quiet zone included)."""
-    row = credential_for(token)
-    if row is None:
-        return render_template("graduate/not_found.html"), 404
-    code = code_for(row, json.loads(row.document))
-    if code.symbol is None:
-        return render_template("graduate/no_code.html", code=code, token=token), 404
-    return attachment(symbol.png(code.symbol), "image/png", f"credential-{file_stem(row)}-qr.png")
+    return _code_file(token, "png", "image/png", symbol.png)
 
 
 @bp.get("/c/<token>/qr.svg")
 def qr_svg(token: str):
     """The page's QR code as an SVG file, which stays sharp at any print size."""
+    return _code_file(token, "svg", "image/svg+xml", lambda code: symbol.svg(code).encode("utf-8"))
+
+
+def _code_file(token: str, suffix: str, mimetype: str, draw):
+    """The credential's QR code drawn by ``draw`` as a download (404 with the reason when there is none)."""
     row = credential_for(token)
     if row is None:
         return render_template("graduate/not_found.html"), 404
     code = code_for(row, json.loads(row.document))
     if code.symbol is None:
         return render_template("graduate/no_code.html", code=code, token=token), 404
-    return attachment(symbol.svg(code.symbol).encode("utf-8"), "image/svg+xml", f"credential-{file_stem(row)}-qr.svg")
+    return attachment(draw(code.symbol), mimetype, f"credential-{file_stem(row)}-qr.{suffix}")
 
 
 @bp.get("/c/<token>/certificate.pdf")

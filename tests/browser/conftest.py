@@ -7,6 +7,7 @@ a test visits go to ``$SKILLPASS_SCREENSHOTS`` (default: a temporary folder).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -48,6 +49,24 @@ def live_url(app):
     thread.start()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     yield app.config["PUBLIC_URL"]
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def verifier_url(tmp_path_factory):
+    """The verifier app alone (as deployed), offline, with the test registry and a fixed clock, on a free local port."""
+    from ..verifier_web.conftest import make_app
+    from ..verifier_web.documents import registry, status_folder
+
+    registry_file = tmp_path_factory.mktemp("registry") / "registry.json"
+    registry_file.write_text(json.dumps(registry()), "utf-8")
+    (registry_file.parent / "status").mkdir()
+    status_folder(registry_file.parent / "status")
+    server = make_server("127.0.0.1", 0, make_app(registry_file), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
 

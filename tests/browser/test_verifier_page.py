@@ -7,33 +7,13 @@ Screenshots go to ``$SKILLPASS_SCREENSHOTS`` (default: a temporary folder), ``ve
 from __future__ import annotations
 
 import json
-import threading
-
-import pytest
-from werkzeug.serving import make_server
 
 from verifier.page_scanner import default_scanner_dir
 
-from ..verifier_web.conftest import make_app
-from ..verifier_web.documents import XSS, fixture, nev_credential, registry, status_folder
+from ..verifier_web.documents import XSS, fixture, nev_credential
 
 PASTE = "Paste the credential or presentation (JSON)"
 TARGET = "Your framework or institution"
-
-
-@pytest.fixture(scope="module")
-def verifier_url(tmp_path_factory):
-    """The verifier app alone (as deployed), with the test registry and a fixed clock, on a free local port."""
-    registry_file = tmp_path_factory.mktemp("registry") / "registry.json"
-    registry_file.write_text(json.dumps(registry()), "utf-8")
-    (registry_file.parent / "status").mkdir()
-    status_folder(registry_file.parent / "status")
-    server = make_server("127.0.0.1", 0, make_app(registry_file), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def verify(page, document, target: str | None = None) -> None:

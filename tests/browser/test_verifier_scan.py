@@ -8,41 +8,22 @@ video file is a launch flag. Screenshots go to ``$SKILLPASS_SCREENSHOTS``, ``ver
 from __future__ import annotations
 
 import io
-import json
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
 from qr import payload, symbol
 from verifier.page_scanner import default_scanner_dir
 
-from ..verifier_web.conftest import make_app
-from ..verifier_web.documents import nev_credential, registry, status_folder
+from ..verifier_web.documents import nev_credential
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 FRAME = (1280, 720)
 PAPER_GREY = 190
 needs_decoder = pytest.mark.skipif(default_scanner_dir() is None,
                                    reason="the in-browser QR decoder is not installed (make scanner)")
-
-
-@pytest.fixture(scope="module")
-def verifier_url(tmp_path_factory):
-    """The verifier app alone, offline, with the test registry and a fixed clock, on a free local port."""
-    registry_file = tmp_path_factory.mktemp("registry") / "registry.json"
-    registry_file.write_text(json.dumps(registry()), "utf-8")
-    (registry_file.parent / "status").mkdir()
-    status_folder(registry_file.parent / "status")
-    server = make_server("127.0.0.1", 0, make_app(registry_file), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def code_image(text: str, module_pixels: int | None = None) -> Image.Image:
