@@ -7,14 +7,13 @@ chooses, draws and writes. ``skillpass verify`` reads the same codes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from qr import payload, symbol
 from qr.errors import QrError
+from verifier.atomic_file import replace_file
 from verifier.cli_input import UnusableInput, qr_text, read_input, read_json_input
 
 #: The output formats, by file suffix.
@@ -149,17 +148,8 @@ def _describe(code: symbol.QrSymbol, max_version: int) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``path`` in one step (a temporary file beside it, then a rename): never half a code."""
-    temporary = None
+    """Write ``path`` in one step: never half a code."""
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; a QR code is for showing
-        os.replace(temporary, path)
+        replace_file(path, data)
     except OSError as error:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         raise UnusableInput(f"cannot write {path}: {error.strerror or error}") from None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +28,7 @@ from dataintegrity.errors import VCError
 from dataintegrity.jcs import canonicalize_jcs
 from dataintegrity.keys import algorithm_of, did_key, did_key_verification_method, resolve_did_key_for
 
+from verifier.atomic_file import replace_file
 from verifier.cli import UnusableInput, read_json_input, time_option
 from verifier.trust import REGISTRY_CONTEXT, REGISTRY_TYPE, TrustRegistry, bundled_trusted_issuers
 from verifier.trust_errors import MalformedRegistry, RegistryError, RegistryNotCurrent
@@ -188,7 +188,7 @@ def export_command(file: str, out: str, trusted: tuple[str, ...], now_text: str 
     """Write a verified copy in canonical JSON (RFC 8785), ready to publish."""
     document = read_json_input(file)
     registry = _verified(document, trusted, time_option(now_text))
-    _write_bytes(Path(out), canonicalize_jcs(document))
+    replace_file(Path(out), canonicalize_jcs(document))
     click.echo(f"wrote {out}: {len(registry.members)} members, {registry.info.id}, verified")
 
 
@@ -323,26 +323,9 @@ def _now() -> datetime:
 
 
 def _write(path: Path, document: dict) -> None:
-    _write_bytes(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    replace_file(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` atomically: a crash leaves the old file or the new one, never half.
-
-    The registry is public: a new file is world-readable, a replaced one keeps its mode.
-    """
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ everything verified; an existing file is replaced in one step.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -17,6 +15,7 @@ import click
 from dataintegrity import bundled_loader
 from dataintegrity.errors import VCError
 
+from .atomic_file import replace_file
 from .bundle_build import BundleBuilder
 from .cli import UnusableInput, read_json_input, time_option
 from .http import HttpFetcher
@@ -78,15 +77,7 @@ def _folder(path: str, option: str) -> Path:
 
 def _write(path: Path, bundle: dict) -> None:
     """Write ``bundle`` to ``path`` in one step (a temporary file, then a rename)."""
-    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".json", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(bundle, file, indent=1, ensure_ascii=False)
-            file.write("\n")
-        os.chmod(temporary, 0o644)  # public documents only; mkstemp makes the file private
-        os.replace(temporary, path)
+        replace_file(path, (json.dumps(bundle, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     except OSError as error:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
         raise UnusableInput(f"cannot write {path}: {error.strerror}") from None
