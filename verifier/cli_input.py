@@ -21,7 +21,7 @@ from qr import reader
 from qr.errors import QrError
 
 from .http import Fetcher
-from .qr_input import QrCredential, credential_from_image, credential_from_text, looks_like_qr_text
+from .qr_input import QrCredential, credential_from_image, credential_from_text, looks_like_qr_text, text_from_image
 
 IMAGE_FORMATS = "PNG, JPEG, GIF, WebP or BMP"
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
@@ -120,11 +120,9 @@ def qr_text(raw: RawInput) -> str:
     """
     if raw.kind == "image":
         try:
-            texts = reader.read_codes(raw.data)
+            return text_from_image(raw.data)
         except QrError as error:
             raise UnusableInput(f"{raw.name}: {error.detail}") from None
-        # As verifier.qr_input does: our code first, if another kind of code is in view too.
-        return next((text for text in texts if looks_like_qr_text(text)), texts[0])
     if raw.data.lstrip()[:5] in (b"<?xml", b"<svg ", b"<svg>"):
         raise UnusableInput(f"{raw.name} is an SVG drawing; QR codes are read from pictures ({IMAGE_FORMATS}): "
                             "render it to PNG first")

@@ -61,9 +61,16 @@ def credential_from_text(text: str, *, fetcher: Fetcher | None, now: datetime) -
 def credential_from_image(data: bytes, *, fetcher: Fetcher | None, now: datetime,
                           max_bytes: int = reader.MAX_IMAGE_BYTES) -> QrCredential:
     """The credential in the first of our QR codes found in an image (another code in view is skipped)."""
+    return credential_from_text(text_from_image(data, max_bytes=max_bytes), fetcher=fetcher, now=now)
+
+
+def text_from_image(data: bytes, *, max_bytes: int = reader.MAX_IMAGE_BYTES) -> str:
+    """The text of our QR code in an image; another kind of code in view too is skipped.
+
+    :raises QrError: see :func:`qr.reader.read_codes`.
+    """
     texts = reader.read_codes(data, max_bytes=max_bytes)
-    ours = [text for text in texts if looks_like_qr_text(text)] or texts
-    return credential_from_text(ours[0], fetcher=fetcher, now=now)
+    return next((text for text in texts if looks_like_qr_text(text)), texts[0])
 
 
 def _follow(link: payload.CredentialLink, fetcher: Fetcher | None, now: datetime) -> object:
