@@ -5,7 +5,7 @@ some free text, and a few binary values written out in text (UUIDs, keys,
 the signature, dates). The compact form separates the three so that each is
 stored the way it compresses best:
 
-``varint(len A) ‖ varint(len B) ‖ A ‖ B ‖ C ‖ CRC-32``
+``varint(len A) ‖ varint(2·len B + primed) ‖ A ‖ B ‖ C ‖ CRC-32``
 
 A — the structure
     one CBOR item (:mod:`qr.cbor`): the credential's maps and arrays, with
@@ -18,7 +18,10 @@ B — the texts
     the strings that are words, joined by NUL and compressed with Brotli
     (RFC 7932), whose built-in dictionary knows English; a string whose
     non-ASCII characters share one 128-code-point block (Thai, Lao, Khmer…)
-    is stored a byte a character.
+    is stored a byte a character. When ``primed``, B continues the frozen
+    Brotli stream ``v1/texts.primer.br`` (the words of our qualifications
+    frameworks), so that it may refer back to them: Brotli's stand-in for a
+    preset dictionary. The encoder keeps whichever is shorter.
 C — the binary values
     raw bytes, in order: UUIDs (16 bytes), did:key keys, base58btc multibase
     values such as ``proofValue`` (the 64-byte signature), each written back
@@ -69,6 +72,8 @@ KEYS: list[str] = _BOOK["keys"]
 VALUES: list[str] = _BOOK["values"]
 PREFIXES: list[str] = _BOOK["prefixes"]
 DICTIONARY: bytes = resources.files(__package__).joinpath("v1/structure.dict").read_bytes()
+#: The start of a Brotli stream (flushed, not finished) whose output is :data:`PRIMER`.
+PRIMER_STREAM: bytes = resources.files(__package__).joinpath("v1/texts.primer.br").read_bytes()
 _KEY = {key: number for number, key in enumerate(KEYS)}
 _VALUE = {value: number for number, value in enumerate(VALUES)}
 
@@ -87,8 +92,8 @@ def pack(credential: dict) -> bytes:
     structure = cbor.dumps(packer.structure(credential))
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=DICTIONARY)
     a = deflate.compress(structure) + deflate.flush()
-    b = brotli.compress(b"\x00".join(packer.texts), quality=11, mode=brotli.MODE_TEXT) if packer.texts else b""
-    body = _varint(len(a)) + _varint(len(b)) + a + b + b"".join(packer.binaries)
+    b, primed = _compress_texts(b"\x00".join(packer.texts)) if packer.texts else (b"", False)
+    body = _varint(len(a)) + _varint(2 * len(b) + primed) + a + b + b"".join(packer.binaries)
     return body + zlib.crc32(body).to_bytes(4, "big")
 
 
@@ -100,12 +105,15 @@ def unpack(data: bytes) -> dict:
     """
     data = _checked(data)
     a_length, position = _read_varint(data, 0)
-    b_length, position = _read_varint(data, position)
+    b_field, position = _read_varint(data, position)
+    b_length, primed = divmod(b_field, 2)
     if position + a_length + b_length > len(data):
         raise DamagedCode("the QR code's payload is cut short")
     a = _inflate(data[position:position + a_length])
     position += a_length
-    b = _unbrotli(data[position:position + b_length]) if b_length else b""
+    if primed and not b_length:
+        raise DamagedCode("the QR code's payload is damaged: its header is inconsistent")
+    b = _unbrotli(data[position:position + b_length], primed) if b_length else b""
     try:
         structure = cbor.loads(a)
     except cbor.CborError as error:
@@ -340,17 +348,45 @@ def _inflate(data: bytes) -> bytes:
     return out
 
 
-def _unbrotli(data: bytes) -> bytes:
-    decompressor = brotli.Decompressor()
+def _compress_texts(joined: bytes) -> tuple[bytes, bool]:
+    """The texts in Brotli, continuing the primer stream when that is shorter: (bytes, primed)."""
+    plain = brotli.compress(joined, quality=11, mode=brotli.MODE_TEXT)
+    compressor = brotli.Compressor(quality=11, mode=brotli.MODE_TEXT)
+    if compressor.process(PRIMER) + compressor.flush() != PRIMER_STREAM:
+        return plain, False  # another Brotli encoder: its continuation would not fit our frozen start
+    primed = compressor.process(b"\x00" + joined) + compressor.finish()
+    return (primed, True) if len(primed) < len(plain) else (plain, False)
+
+
+def _unbrotli(data: bytes, primed: bool) -> bytes:
+    start = len(PRIMER) + 1 if primed else 0
     try:
-        out = decompressor.process(data, output_buffer_limit=MAX_EXPANDED_BYTES + 1)
+        out, finished = _decompress(PRIMER_STREAM + data if primed else data, start + MAX_EXPANDED_BYTES)
     except brotli.error:
         raise DamagedCode("the QR code's payload is corrupted: its texts do not decompress") from None
-    if len(out) > MAX_EXPANDED_BYTES:
+    if len(out) > start + MAX_EXPANDED_BYTES:
         raise PayloadTooLarge(f"the QR code's texts expand beyond {MAX_EXPANDED_BYTES // 1024} KB")
-    if not decompressor.is_finished():
+    if not finished or len(out) < start:
         raise DamagedCode("the QR code's payload is cut short: its texts end early")
-    return out
+    if primed and out[:start] != PRIMER + b"\x00":
+        raise DamagedCode("the QR code's payload is damaged: its texts do not follow the primer")
+    return out[start:]
+
+
+def _decompress(stream: bytes, limit: int) -> tuple[bytes, bool]:
+    """What a Brotli stream holds, stopping past ``limit`` bytes; and whether the stream ended.
+
+    The decoder hands out its output in pieces: it is asked again, with no
+    more input, until it has nothing more to give.
+    """
+    decompressor = brotli.Decompressor()
+    out = decompressor.process(stream, output_buffer_limit=limit + 1)
+    while len(out) <= limit and not decompressor.is_finished():
+        more = decompressor.process(b"", output_buffer_limit=limit + 1 - len(out))
+        if not more:
+            break
+        out += more
+    return out, decompressor.is_finished()
 
 
 def _varint(number: int) -> bytes:
@@ -370,3 +406,7 @@ def _read_varint(data: bytes, position: int) -> tuple[int, int]:
             return number, index + 1
         shift += 7
     raise DamagedCode("the QR code's payload is cut short or damaged: its header is unreadable")
+
+
+#: The words the primer stream holds (NUL-separated), which a primed B continues.
+PRIMER: bytes = _decompress(PRIMER_STREAM, 1 << 20)[0]

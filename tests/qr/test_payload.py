@@ -165,6 +165,21 @@ class TestFrozenVersionOne:
         assert hashlib.sha256(compact.DICTIONARY).hexdigest() == DICTIONARY_SHA256
         assert dictionary_v1.build() == compact.DICTIONARY
 
+    def test_the_texts_primer_is_frozen(self):
+        assert hashlib.sha256(compact.PRIMER_STREAM).hexdigest() == PRIMER_SHA256
+        assert compact.PRIMER.count(b"\x00") > 500 and b"learning outcomes" in compact.PRIMER
+
+    def test_an_encoder_whose_brotli_starts_the_primer_differently_writes_plain_texts(self, monkeypatch,
+                                                                                       signed_credentials):
+        """A future Brotli may compress the primer otherwise: codes stay readable, only a little larger."""
+        credential = signed_credentials["eddsa-rdfc-2022"]
+        data = compact.pack(credential)
+        monkeypatch.setattr(compact, "PRIMER_STREAM", compact.PRIMER_STREAM[:-1] + b"\x00")
+        plain = compact.pack(credential)
+        monkeypatch.undo()
+        assert plain != data and same(compact.unpack(plain), credential)
+        assert compact._read_varint(plain, compact._read_varint(plain, 0)[1])[0] % 2 == 0  # not primed
+
     def test_a_code_made_today_reads_the_same_forever(self):
         """A payload written by this version, stored here as text: decoding it must never change."""
         credential = read_json(SHARED_FIXTURES / "valid-eddsa-rdfc-2022.json") \
@@ -175,10 +190,12 @@ class TestFrozenVersionOne:
     def test_the_dictionary_holds_no_ones_words(self):
         """The codebook and dictionary hold our vocabulary, not the texts of the credentials we measure."""
         words = (Path(compact.__file__).parent / "v1" / "codebook.json").read_text("utf-8") + \
-            compact.DICTIONARY.decode("latin-1")
+            compact.DICTIONARY.decode("latin-1") + compact.PRIMER.decode("utf-8")
         for path in [*EXAMPLES, FIXTURES / "valid-eddsa-rdfc-2022.json"]:
             achievement = read_json(path)["credentialSubject"]["achievement"]
-            texts = [achievement["criteria"]["narrative"], json.dumps(achievement["description"])]
+            texts = [achievement["criteria"]["narrative"], json.dumps(achievement["description"], ensure_ascii=False),
+                     *(alignment["targetDescription"] for alignment in achievement["alignment"]
+                       if "targetDescription" in alignment)]
             for text in texts:
                 for start in range(0, max(1, len(text) - 32), 8):
                     assert text[start:start + 32] not in words
@@ -195,9 +212,9 @@ def inline(data: bytes) -> str:
     return "SP1C:" + base45.encode(data)
 
 
-def compact_form(a: bytes, b: bytes = b"", c: bytes = b"") -> bytes:
+def compact_form(a: bytes, b: bytes = b"", c: bytes = b"", *, primed: bool = False) -> bytes:
     """A compact form with a correct checksum, so that what lies behind it is what is tested."""
-    return with_crc(compact._varint(len(a)) + compact._varint(len(b)) + a + b + c)
+    return with_crc(compact._varint(len(a)) + compact._varint(2 * len(b) + primed) + a + b + c)
 
 
 def with_crc(body: bytes) -> bytes:
@@ -272,6 +289,24 @@ class TestHostile:
         assert len(bomb) < 3000
         assert isinstance(hostile(inline(compact_form(structure, bomb))), PayloadTooLarge)
 
+    def test_primed_brotli_bomb(self):
+        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        compressor = brotli.Compressor(quality=11, mode=brotli.MODE_TEXT)
+        assert compressor.process(compact.PRIMER) + compressor.flush() == compact.PRIMER_STREAM
+        bomb = compressor.process(b"\x00" + b"A" * 50_000_000) + compressor.finish()
+        assert isinstance(hostile(inline(compact_form(structure, bomb, primed=True))), PayloadTooLarge)
+
+    def test_primed_texts_must_follow_the_primer(self):
+        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        compressor = brotli.Compressor(quality=11, mode=brotli.MODE_TEXT)
+        compressor.process(compact.PRIMER)
+        compressor.flush()
+        glued = compressor.process(b"no separator") + compressor.finish()
+        assert "primer" in hostile(inline(compact_form(structure, glued, primed=True))).detail
+        unprimed = brotli.compress(b"\x00text")  # a whole stream of its own, appended to the primer's start
+        hostile(inline(compact_form(structure, unprimed, primed=True)))
+        assert "inconsistent" in hostile(inline(compact_form(structure, b"", primed=True))).detail
+
     def test_repeated_string_bomb(self):
         """Each repeat costs the attacker 3 bytes; the rebuilt credential is what is limited."""
         structure = cbor.dumps({"a": Tag(compact.TEXT, None), "b": [Tag(compact.REPEAT, 0)] * 4000})
@@ -313,4 +348,5 @@ class TestHostile:
 
 
 CODEBOOK_SHA256 = "9afa3303d4bb0aa702902ede418577c6a8794c5f38aa43cff6c6bdfa73742f6d"
-DICTIONARY_SHA256 = "2dd29e08e35900d4d75ba323021172ccbf74b25773af1933a05340f6a3ec8c24"
+DICTIONARY_SHA256 = "06c9ec5f9b703ffc1a147179db662d04ddd5a74fdc6eb08385563c4aaef08745"
+PRIMER_SHA256 = "153b7f9abaa333271c21561216b2015e670c872e4d6d7e50d85acc92cded4e8b"
