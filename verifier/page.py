@@ -31,8 +31,9 @@ from .pipeline import VerificationResult
 from .qr_input import QrCredential, looks_like_qr_text
 from .recognition_result import Recognition
 from .recognition_text import credits_phrase, number
+from .service import RegistryUnavailable, VerificationService, is_presentation
 from .trust_assessment import TrustAssessment
-from .web import RegistryUnavailable, VerificationService, is_presentation, service
+from .web import service
 
 bp = Blueprint("page", __name__)
 

@@ -9,7 +9,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from verifier.web import RegistryUnavailable, VerificationService, create_app
+from verifier.service import RegistryUnavailable, VerificationService
+from verifier.web import create_app
 
 from .conftest import make_app
 from .documents import ALLIANCE, registry
