@@ -30,12 +30,12 @@ import brotli
 import yaml
 
 from . import cbor
-from .compact import _Packer
+from .structure import Packer
 
 
 def build() -> bytes:
     skeletons = json.loads(resources.files(__package__).joinpath("v1/skeletons.json").read_text("utf-8"))
-    return b"".join(cbor.dumps(_Packer().structure(skeleton)) for skeleton in skeletons["skeletons"])
+    return b"".join(cbor.dumps(Packer().structure(skeleton)) for skeleton in skeletons["skeletons"])
 
 
 def build_primer() -> bytes:

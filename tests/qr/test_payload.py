@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from dataintegrity import EDDSA_JCS_2022, ECDSA_RDFC_2019, EDDSA_RDFC_2022, add_proof
 from dataintegrity.keys import private_key_from_seed
-from qr import base45, cbor, compact, dictionary_v1, payload
+from qr import base45, cbor, compact, dictionary_v1, payload, streams
+from qr.structure import DATETIME, REPEAT, TERM, TEXT, UUID_URN, WINDOWED, Packer
 from qr.cbor import Tag
 from qr.errors import DamagedCode, NotOurCode, PayloadTooLarge, QrError, UnknownVersion
 from verifier import Verifier
@@ -113,7 +114,7 @@ class TestRoundTrip:
 
     def test_structure_is_well_formed_cbor(self, signed_credentials):
         """cbor2, a general decoder, reads our structure as the same item (tags aside)."""
-        packer = compact._Packer()
+        packer = Packer()
         structure = packer.structure(signed_credentials["eddsa-rdfc-2022"])
         decoded = cbor2.loads(cbor.dumps(structure))
 
@@ -162,23 +163,23 @@ class TestFrozenVersionOne:
         assert hashlib.sha256(data).hexdigest() == CODEBOOK_SHA256
 
     def test_dictionary_is_frozen_and_rebuilds_from_the_skeletons(self):
-        assert hashlib.sha256(compact.DICTIONARY).hexdigest() == DICTIONARY_SHA256
-        assert dictionary_v1.build() == compact.DICTIONARY
+        assert hashlib.sha256(streams.DICTIONARY).hexdigest() == DICTIONARY_SHA256
+        assert dictionary_v1.build() == streams.DICTIONARY
 
     def test_the_texts_primer_is_frozen(self):
-        assert hashlib.sha256(compact.PRIMER_STREAM).hexdigest() == PRIMER_SHA256
-        assert compact.PRIMER.count(b"\x00") > 500 and b"learning outcomes" in compact.PRIMER
+        assert hashlib.sha256(streams.PRIMER_STREAM).hexdigest() == PRIMER_SHA256
+        assert streams.PRIMER.count(b"\x00") > 500 and b"learning outcomes" in streams.PRIMER
 
     def test_an_encoder_whose_brotli_starts_the_primer_differently_writes_plain_texts(self, monkeypatch,
                                                                                        signed_credentials):
         """A future Brotli may compress the primer otherwise: codes stay readable, only a little larger."""
         credential = signed_credentials["eddsa-rdfc-2022"]
         data = compact.pack(credential)
-        monkeypatch.setattr(compact, "PRIMER_STREAM", compact.PRIMER_STREAM[:-1] + b"\x00")
+        monkeypatch.setattr(streams, "PRIMER_STREAM", streams.PRIMER_STREAM[:-1] + b"\x00")
         plain = compact.pack(credential)
         monkeypatch.undo()
         assert plain != data and same(compact.unpack(plain), credential)
-        assert compact._read_varint(plain, compact._read_varint(plain, 0)[1])[0] % 2 == 0  # not primed
+        assert streams.read_varint(plain, streams.read_varint(plain, 0)[1])[0] % 2 == 0  # not primed
 
     def test_a_code_made_today_reads_the_same_forever(self):
         """A payload written by this version, stored here as text: decoding it must never change."""
@@ -190,7 +191,7 @@ class TestFrozenVersionOne:
     def test_the_dictionary_holds_no_ones_words(self):
         """The codebook and dictionary hold our vocabulary, not the texts of the credentials we measure."""
         words = (Path(compact.__file__).parent / "v1" / "codebook.json").read_text("utf-8") + \
-            compact.DICTIONARY.decode("latin-1") + compact.PRIMER.decode("utf-8")
+            streams.DICTIONARY.decode("latin-1") + streams.PRIMER.decode("utf-8")
         for path in [*EXAMPLES, FIXTURES / "valid-eddsa-rdfc-2022.json"]:
             achievement = read_json(path)["credentialSubject"]["achievement"]
             texts = [achievement["criteria"]["narrative"], json.dumps(achievement["description"], ensure_ascii=False),
@@ -214,7 +215,7 @@ def inline(data: bytes) -> str:
 
 def compact_form(a: bytes, b: bytes = b"", c: bytes = b"", *, primed: bool = False) -> bytes:
     """A compact form with a correct checksum, so that what lies behind it is what is tested."""
-    return with_crc(compact._varint(len(a)) + compact._varint(2 * len(b) + primed) + a + b + c)
+    return with_crc(streams.varint(len(a)) + streams.varint(2 * len(b) + primed) + a + b + c)
 
 
 def with_crc(body: bytes) -> bytes:
@@ -222,7 +223,7 @@ def with_crc(body: bytes) -> bytes:
 
 
 def deflated(structure: bytes) -> bytes:
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=compact.DICTIONARY)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=streams.DICTIONARY)
     return deflate.compress(structure) + deflate.flush()
 
 
@@ -284,22 +285,22 @@ class TestHostile:
         assert isinstance(hostile(inline(compact_form(bomb))), PayloadTooLarge)
 
     def test_brotli_bomb(self):
-        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        structure = deflated(cbor.dumps({0: Tag(TEXT, None)}))
         bomb = brotli.compress(b"A" * 50_000_000, quality=5)
         assert len(bomb) < 3000
         assert isinstance(hostile(inline(compact_form(structure, bomb))), PayloadTooLarge)
 
     def test_primed_brotli_bomb(self):
-        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        structure = deflated(cbor.dumps({0: Tag(TEXT, None)}))
         compressor = brotli.Compressor(quality=11, mode=brotli.MODE_TEXT)
-        assert compressor.process(compact.PRIMER) + compressor.flush() == compact.PRIMER_STREAM
+        assert compressor.process(streams.PRIMER) + compressor.flush() == streams.PRIMER_STREAM
         bomb = compressor.process(b"\x00" + b"A" * 50_000_000) + compressor.finish()
         assert isinstance(hostile(inline(compact_form(structure, bomb, primed=True))), PayloadTooLarge)
 
     def test_primed_texts_must_follow_the_primer(self):
-        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        structure = deflated(cbor.dumps({0: Tag(TEXT, None)}))
         compressor = brotli.Compressor(quality=11, mode=brotli.MODE_TEXT)
-        compressor.process(compact.PRIMER)
+        compressor.process(streams.PRIMER)
         compressor.flush()
         glued = compressor.process(b"no separator") + compressor.finish()
         assert "primer" in hostile(inline(compact_form(structure, glued, primed=True))).detail
@@ -309,7 +310,7 @@ class TestHostile:
 
     def test_repeated_string_bomb(self):
         """Each repeat costs the attacker 3 bytes; the rebuilt credential is what is limited."""
-        structure = cbor.dumps({"a": Tag(compact.TEXT, None), "b": [Tag(compact.REPEAT, 0)] * 4000})
+        structure = cbor.dumps({"a": Tag(TEXT, None), "b": [Tag(REPEAT, 0)] * 4000})
         texts = brotli.compress(b"x" * 60_000)
         assert isinstance(hostile(inline(compact_form(deflated(structure), texts))), PayloadTooLarge)
 
@@ -318,12 +319,12 @@ class TestHostile:
         assert "deeper" in hostile(inline(compact_form(deflated(structure)))).detail
 
     @pytest.mark.parametrize("structure, words", [
-        (cbor.dumps({"x": Tag(compact.TERM, 10_000)}), "value 10000"),
-        (cbor.dumps({"x": Tag(compact.TEXT, None)}), "missing"),
-        (cbor.dumps({"x": Tag(compact.UUID_URN, None)}), "missing"),
-        (cbor.dumps({"x": Tag(compact.REPEAT, 0)}), "repeats"),
-        (cbor.dumps({"x": Tag(compact.DATETIME, [10**15, None])}), "date"),
-        (cbor.dumps({"x": Tag(compact.WINDOWED, 0xD800 >> 7)}), "tag"),
+        (cbor.dumps({"x": Tag(TERM, 10_000)}), "value 10000"),
+        (cbor.dumps({"x": Tag(TEXT, None)}), "missing"),
+        (cbor.dumps({"x": Tag(UUID_URN, None)}), "missing"),
+        (cbor.dumps({"x": Tag(REPEAT, 0)}), "repeats"),
+        (cbor.dumps({"x": Tag(DATETIME, [10**15, None])}), "date"),
+        (cbor.dumps({"x": Tag(WINDOWED, 0xD800 >> 7)}), "tag"),
         (cbor.dumps({"x": b"bytes"}), "bytes"),
         (cbor.dumps({9999: 1}), "property"),
         (cbor.dumps([1, 2]), "not a credential"),
@@ -343,7 +344,7 @@ class TestHostile:
 
     def test_not_deflate_not_brotli(self):
         hostile(inline(compact_form(b"\xff\xff\xff\xff")))
-        structure = deflated(cbor.dumps({0: Tag(compact.TEXT, None)}))
+        structure = deflated(cbor.dumps({0: Tag(TEXT, None)}))
         hostile(inline(compact_form(structure, b"\xff\xff\xff")))
 
 
