@@ -8,7 +8,6 @@ words), and the message and HTTP status for each way a code can be unusable.
 
 from __future__ import annotations
 
-
 from flask import current_app
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
