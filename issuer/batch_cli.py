@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from verifier.cli import UnusableInput
+from verifier.cli_input import UnusableInput
 
 from .batch_read import MAX_BYTES
 

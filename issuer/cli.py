@@ -13,7 +13,8 @@ import click
 from dataintegrity import SUITES, KeySigner, VCError, add_proof, bundled_loader
 from dataintegrity.keys import algorithm_of, decode_private_key, did_key, did_key_verification_method, private_key_from_seed
 from verifier import Verifier
-from verifier.cli import UnusableInput, read_json_input, time_option, verify_command
+from verifier.cli import time_option, verify_command
+from verifier.cli_input import UnusableInput, read_json_input
 from verifier.bundle_cli import bundle_command
 from schemas.profile import ProfileChecker
 from verifier.checks import declares_profile

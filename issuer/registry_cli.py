@@ -29,7 +29,8 @@ from dataintegrity.jcs import canonicalize_jcs
 from dataintegrity.keys import algorithm_of, did_key, did_key_verification_method, resolve_did_key_for
 
 from verifier.atomic_file import replace_file
-from verifier.cli import UnusableInput, read_json_input, time_option
+from verifier.cli import time_option
+from verifier.cli_input import UnusableInput, read_json_input
 from verifier.trust import REGISTRY_CONTEXT, REGISTRY_TYPE, TrustRegistry, bundled_trusted_issuers
 from verifier.trust_errors import MalformedRegistry, RegistryError, RegistryNotCurrent
 from verifier.trust_model import STATUSES, check_registry_schema

@@ -17,7 +17,8 @@ from dataintegrity.errors import VCError
 
 from .atomic_file import replace_file
 from .bundle_build import BundleBuilder
-from .cli import UnusableInput, read_json_input, time_option
+from .cli import time_option
+from .cli_input import UnusableInput, read_json_input
 from .http import HttpFetcher
 from .offline import DidFolder, StatusFolder
 from .trust import bundled_registry_document, bundled_trusted_issuers

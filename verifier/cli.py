@@ -15,10 +15,7 @@ from dataintegrity.errors import VCError
 from schemas.recognition_profiles import ProfileError, bundled_profiles, load_profile
 
 from .bundle import BundleError, load_bundle
-from .cli_input import EXIT_UNUSABLE as EXIT_UNUSABLE
-from .cli_input import UnusableInput as UnusableInput
-from .cli_input import InputDocument, describe_qr, qr_json, read_document
-from .cli_input import read_json_input as read_json_input
+from .cli_input import InputDocument, UnusableInput, describe_qr, qr_json, read_document
 from .http import HttpFetcher
 from .offline import DidFolder, StatusFolder
 from .pipeline import VerificationResult, Verifier
