@@ -6,8 +6,6 @@ import os
 import secrets
 from pathlib import Path
 
-from qr.symbol import DEFAULT_MAX_VERSION
-
 ENVIRONMENT = {
     "SKILLPASS_DATABASE_URL": "DATABASE_URL",
     "SKILLPASS_KEYSTORE_DIR": "KEYSTORE_DIR",
@@ -33,7 +31,6 @@ def defaults(instance_path: Path) -> dict:
         "WELL_KNOWN_INSTITUTION": None,  # the slug whose did:web is this host's /.well-known/did.json
         "API_MAX_BODY_BYTES": 1024 * 1024,
         "BATCH_CHUNK_SIZE": 200,
-        "QR_MAX_VERSION": DEFAULT_MAX_VERSION,  # the densest QR code (1-40) that carries a credential inline
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
