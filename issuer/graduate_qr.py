@@ -65,26 +65,19 @@ def credential_code(credential: dict, *, link_url: str, levels: tuple[str, ...],
                     max_version: int) -> CredentialCode:
     """The credential inline at the first of ``levels`` where it fits within ``max_version``, else a link.
 
-    Built on :func:`qr.payload.encode_inline` and :func:`qr.symbol.version_for`
-    rather than :func:`qr.symbol.choose`, so that the payload is compressed once
-    for every level tried.
-
     :param link_url: where the credential JSON is served (https for a link code).
     """
-    text = payload.encode_inline(credential)
-    for level in levels:
-        version = symbol.version_for(text, level)
-        if version is not None and version <= max_version:
-            return CredentialCode(QrSymbol(text, level, version, "inline"))
+    code = symbol.inline_symbol(payload.encode_inline(credential), levels, max_version)
+    if code is not None:
+        return CredentialCode(code)
     if not link_url.startswith("https://"):
         return CredentialCode(None, "A QR code cannot be made for this credential here: it is too large to carry "
                                     "whole, and a code that links to it needs this server's public address to "
                                     f"be https, not {link_url.split('/c/')[0]}. Download the JSON file instead.")
-    text = payload.encode_link(link_url, credential)
-    version = symbol.version_for(text, link_level)
-    if version is None:
+    try:
+        return CredentialCode(symbol.link_symbol(link_url, credential, link_level))
+    except ValueError:
         return CredentialCode(None, "A QR code cannot be made for this credential: its address is too long.")
-    return CredentialCode(QrSymbol(text, link_level, version, "link"))
 
 
 def svg_markup(code: QrSymbol, *, label: str, size: str | None = None) -> Markup:

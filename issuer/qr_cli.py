@@ -112,16 +112,22 @@ def _check_link_url(link_url: str, credential: dict) -> None:
 
 
 def _symbol(credential: dict, link_url: str | None, level: str, max_version: int) -> symbol.QrSymbol:
-    """The code :func:`qr.symbol.choose` makes, checked to decode back to the very credential."""
+    """The credential inline if it fits, else a link code; checked to decode back to the very credential."""
     try:
         inline = payload.encode_inline(credential)
     except ValueError as error:  # what the compact form cannot carry, such as integers beyond 64 bits
         raise UnusableInput(f"the credential cannot be put in a QR code: {error}") from None
-    try:
-        code = symbol.choose(credential, link_url=link_url, level=level, max_version=max_version)
-    except ValueError as error:
-        raise click.ClickException(f"the credential does not fit in a QR code ({len(inline):,} characters inline): "
-                                   f"{error}{_what_to_try(link_url, max_version)}") from None
+    code = symbol.inline_symbol(inline, (level,), max_version)
+    if code is None:
+        try:
+            if link_url is None:
+                raise ValueError(f"the credential needs QR version {symbol.version_for(inline, level) or '> 40'} at "
+                                 f"level {level}, more than {max_version}; give the URL where it is served to make "
+                                 "a link code")
+            code = symbol.link_symbol(link_url, credential, level)
+        except ValueError as error:
+            raise click.ClickException(f"the credential does not fit in a QR code ({len(inline):,} characters "
+                                       f"inline): {error}{_what_to_try(link_url, max_version)}") from None
     try:
         decoded = payload.decode(code.text)
     except QrError as error:

@@ -1,8 +1,8 @@
 """Drawing a QR code: the payload in alphanumeric mode, as PNG or SVG.
 
-:func:`choose` decides the mode a credential gets: inline when its payload fits
-within ``max_version`` at the error-correction level, else a link (the caller
-supplies the URL where the credential is served).
+:func:`inline_symbol` gives the code of a payload that fits within
+``max_version`` at an error-correction level; when none does, :func:`link_symbol`
+makes a link code to the URL where the credential is served.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
+from typing import Sequence
 
 import qrcode
 from qrcode.exceptions import DataOverflowError
@@ -48,21 +49,24 @@ def version_for(text: str, level: str = "M") -> int | None:
         return None
 
 
-def choose(credential: dict, *, link_url: str | None = None, level: str = "M",
-           max_version: int = DEFAULT_MAX_VERSION) -> QrSymbol:
-    """The credential inline if it fits in ``max_version`` at ``level``, else a link to ``link_url``.
+def inline_symbol(text: str, levels: Sequence[str] = ("M",),
+                  max_version: int = DEFAULT_MAX_VERSION) -> QrSymbol | None:
+    """The code for an inline payload ``text`` at the first of ``levels`` where it fits within
+    ``max_version``; None where it fits at none (the caller then makes a link code, or says why not)."""
+    for level in levels:
+        _level(level)
+        version = version_for(text, level)
+        if version is not None and version <= max_version:
+            return QrSymbol(text, level, version, "inline")
+    return None
 
-    :raises ValueError: if it does not fit and there is no link URL.
+
+def link_symbol(url: str, credential: dict, level: str = "M") -> QrSymbol:
+    """The code that links to ``credential`` served at ``url``.
+
+    :raises ValueError: for a URL that is not https, or too long for any QR code.
     """
-    _level(level)
-    text = payload.encode_inline(credential)
-    version = version_for(text, level)
-    if version is not None and version <= max_version:
-        return QrSymbol(text, level, version, "inline")
-    if link_url is None:
-        raise ValueError(f"the credential needs QR version {version or '> 40'} at level {level}, more than "
-                         f"{max_version}; give the URL where it is served to make a link code")
-    text = payload.encode_link(link_url, credential)
+    text = payload.encode_link(url, credential)
     version = version_for(text, level)
     if version is None:
         raise ValueError("the credential's link is too long for a QR code")

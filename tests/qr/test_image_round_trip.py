@@ -17,7 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from dataintegrity import SUITES, add_proof, bundled_loader
 from dataintegrity.keys import private_key_from_seed
-from qr import reader, symbol
+from qr import payload, reader, symbol
 from qr.errors import NoCodeFound
 from verifier import Verifier
 from verifier.qr_input import credential_from_image
@@ -41,7 +41,8 @@ def verified_from_picture(data: bytes, credential: dict) -> None:
 
 def code_png(credential: dict, *, module_pixels: int = MODULE) -> bytes:
     # max_version 40: inline whatever size the payload comes to while its compression is tuned.
-    return symbol.png(symbol.choose(credential, max_version=40), module_pixels=module_pixels)
+    code = symbol.inline_symbol(payload.encode_inline(credential), max_version=40)
+    return symbol.png(code, module_pixels=module_pixels)
 
 
 def encoded(image: Image.Image, format: str = "PNG", **options) -> bytes:

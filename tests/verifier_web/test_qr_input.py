@@ -24,7 +24,7 @@ LINK_URL = "https://credentials.nev-college.example/c/42.json"
 
 def qr_text(credential: dict) -> str:
     """The inline code's text (whatever QR version it needs: the payload's size is still being tuned)."""
-    return symbol.choose(credential, max_version=40).text
+    return payload.encode_inline(credential)
 
 
 def symbol_for(text: str) -> symbol.QrSymbol:
